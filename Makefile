@@ -1,0 +1,50 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+# `make run` serves the production-like app; SECRET_KEY comes from the environment
+# or from .secret_key, generated once and git-ignored.
+WITH_KEY := SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}"
+
+.PHONY: run test lint format worker bench clean
+
+run: $(VENV)/.runtime .secret_key
+	$(WITH_KEY) $(MANAGE) migrate --noinput
+	$(WITH_KEY) $(MANAGE) load_reference_data
+	$(WITH_KEY) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(WITH_KEY) PORT=$(PORT) BIN=$(BIN) ./bin/serve
+
+test: $(VENV)/.dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SECRET_KEY=lint $(MANAGE) check
+	SECRET_KEY=lint $(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: $(VENV)/.runtime .secret_key
+	$(WITH_KEY) $(BIN)/celery -A ottawa_tracker worker --beat --loglevel INFO --concurrency 2
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+.secret_key:
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@

@@ -1,0 +1,249 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from countries.choices import CountryKind, DatePrecision, MembershipRole
+
+
+class CountryQuerySet(models.QuerySet):
+    def participants(self) -> "CountryQuerySet":
+        return self.filter(participant=True)
+
+    def existing_on(self, on: datetime.date) -> "CountryQuerySet":
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=on)
+        )
+
+
+class Country(models.Model):
+    """A state, territory or organisation that can take part in forums or treaties.
+
+    `participant` marks the usual treaty participants (the 193 UN members, the Holy
+    See, the State of Palestine, the Cook Islands and Niue, and former states such as
+    Yugoslavia on the dates they existed): only they are counted in summaries.
+    """
+
+    iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
+    iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
+    m49 = models.CharField("UN M49 code", max_length=3, blank=True)
+    name = models.CharField(max_length=100, unique=True)
+    official_name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=CountryKind.choices, default=CountryKind.STATE)
+    participant = models.BooleanField(
+        default=False, help_text="Counted among the usual treaty participants (the denominator of every summary)."
+    )
+    valid_from = models.DateField(null=True, blank=True, help_text="When the state came into being, if after 1945.")
+    valid_until = models.DateField(null=True, blank=True, help_text="The day the state ceased to exist.")
+    source = models.TextField(blank=True, help_text="Where the codes, names and dates come from.")
+
+    history = HistoricalRecords()
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_exists_before_it_ends",
+            ),
+            models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="%(app_label)s_%(class)s_iso3_format"),
+            models.CheckConstraint(condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="%(app_label)s_%(class)s_iso2_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def exists_on(self, on: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_until is None or on < self.valid_until)
+
+
+class CountryFormerName(models.Model):
+    """A name a country used before, e.g. Zaire until 1997 for the Democratic Republic of the Congo."""
+
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(max_length=200)
+    until = models.DateField(null=True, blank=True, help_text="Last day the name was used.")
+    source = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country", "until"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="%(app_label)s_%(class)s_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (until {self.until})" if self.until else self.name
+
+
+class CountrySuccession(models.Model):
+    """One state succeeding another, e.g. Serbia and Montenegro by Serbia in 2006.
+
+    A `continuation` (Serbia continuing Serbia and Montenegro) carries the
+    predecessor's treaty acts and forum seats over to the successor; a plain
+    succession (Montenegro) does not: the new state makes its own acts.
+    """
+
+    predecessor = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="successions")
+    successor = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="predecessions")
+    date = models.DateField()
+    continuation = models.BooleanField(
+        default=False, help_text="The successor continues the predecessor's legal personality, treaties and seats."
+    )
+    source = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="%(app_label)s_%(class)s_unique_pair"),
+            models.UniqueConstraint(
+                fields=["successor"], condition=Q(continuation=True), name="%(app_label)s_%(class)s_one_continued_state"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="%(app_label)s_%(class)s_not_itself"
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="%(app_label)s_%(class)s_source_required"),
+        ]
+
+    def __str__(self) -> str:
+        verb = "continued by" if self.continuation else "succeeded by"
+        return f"{self.predecessor} {verb} {self.successor} ({self.date})"
+
+
+class RegionScheme(models.Model):
+    """A way of grouping countries into regions: UN M49, the UN Regional Groups, a campaign's own."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    """One region of a scheme, e.g. Asia in UN M49 or the African Group."""
+
+    scheme = models.ForeignKey(RegionScheme, on_delete=models.CASCADE, related_name="regions")
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=20, blank=True, help_text="The scheme's own code, e.g. the M49 number.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "slug"], name="%(app_label)s_%(class)s_unique_slug"),
+            models.UniqueConstraint(fields=["scheme", "name"], name="%(app_label)s_%(class)s_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.scheme.slug})"
+
+
+class RegionAssignment(models.Model):
+    """A country's region in one scheme: a country has at most one region per scheme."""
+
+    scheme = models.ForeignKey(RegionScheme, on_delete=models.CASCADE, related_name="assignments")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="assignments")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="region_assignments")
+    note = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "region", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "country"], name="%(app_label)s_%(class)s_one_region_per_scheme"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} in {self.region}"
+
+    def clean(self) -> None:
+        if self.region_id and self.scheme_id and self.region.scheme_id != self.scheme_id:
+            raise ValidationError({"region": f"{self.region.name} is not a region of the scheme {self.scheme}."})
+
+
+class Forum(models.Model):
+    """An organisation where states meet, e.g. the Conference on Disarmament or the OSCE."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=150)
+    short_name = models.CharField(max_length=30, blank=True)
+    description = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ForumMembershipQuerySet(models.QuerySet):
+    def active_on(self, on: datetime.date) -> "ForumMembershipQuerySet":
+        # A membership whose start is unknown counts from the beginning: the rosters
+        # we load list current members whose joining date no source gave.
+        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=on)
+        )
+
+
+class ForumMembership(models.Model):
+    """A country's seat in a forum for a period: joined, left, as member, observer or partner."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="memberships")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="forum_memberships")
+    role = models.CharField(max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    start_date = models.DateField(null=True, blank=True)
+    start_precision = models.CharField(max_length=20, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    end_date = models.DateField(null=True, blank=True, help_text="The first day the country was no longer in.")
+    end_note = models.TextField(blank=True)
+    source = models.TextField()
+    start_source = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = ForumMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["forum", "country", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=False) | Q(start_precision=DatePrecision.UNKNOWN),
+                name="%(app_label)s_%(class)s_unknown_start_has_no_date",
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="%(app_label)s_%(class)s_source_required"),
+            models.UniqueConstraint(
+                fields=["forum", "country", "role", "start_date"], name="%(app_label)s_%(class)s_unique_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["forum", "start_date", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.country} in {self.forum.slug} ({self.get_role_display().lower()})"
+
+    def active_on(self, on: datetime.date) -> bool:
+        return (self.start_date is None or self.start_date <= on) and (self.end_date is None or on < self.end_date)

@@ -1,0 +1,88 @@
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    SIGNATURE = "signature", "Signature"
+    RATIFICATION = "ratification", "Ratification"
+    ACCEPTANCE = "acceptance", "Acceptance"
+    APPROVAL = "approval", "Approval"
+    ACCESSION = "accession", "Accession"
+    SUCCESSION = "succession", "Succession"
+    WITHDRAWAL_NOTICE = "withdrawal_notice", "Withdrawal notified"
+    WITHDRAWAL_EFFECTIVE = "withdrawal_effective", "Withdrawal took effect"
+    STANCE = "stance", "Stance"
+    UNGA_VOTE = "unga_vote", "UN General Assembly vote"
+    EXPORT_MORATORIUM = "export_moratorium", "Export moratorium"
+    PRODUCTION_HALTED = "production_halted", "Production halted"
+    STOCKPILE_DESTROYED = "stockpile_destroyed", "Stockpile destroyed"
+
+
+CONSENT_KINDS = frozenset(
+    {EventKind.RATIFICATION, EventKind.ACCEPTANCE, EventKind.APPROVAL, EventKind.ACCESSION, EventKind.SUCCESSION}
+)
+# Consent that follows a signature; accession and succession need none.
+CONSENT_AFTER_SIGNATURE_KINDS = frozenset({EventKind.RATIFICATION, EventKind.ACCEPTANCE, EventKind.APPROVAL})
+WITHDRAWAL_KINDS = frozenset({EventKind.WITHDRAWAL_NOTICE, EventKind.WITHDRAWAL_EFFECTIVE})
+LEGAL_KINDS = frozenset({EventKind.SIGNATURE} | CONSENT_KINDS | WITHDRAWAL_KINDS)
+POSITION_KINDS = frozenset(
+    {
+        EventKind.STANCE,
+        EventKind.UNGA_VOTE,
+        EventKind.EXPORT_MORATORIUM,
+        EventKind.PRODUCTION_HALTED,
+        EventKind.STOCKPILE_DESTROYED,
+    }
+)
+
+# The values each kind accepts; a kind missing here takes no value.
+KIND_VALUES: dict[str, tuple[str, ...]] = {
+    EventKind.STANCE: ("supporter", "undecided", "opposed"),
+    EventKind.UNGA_VOTE: ("yes", "no", "abstain"),
+    EventKind.EXPORT_MORATORIUM: ("comprehensive", "limited"),
+    # A withdrawal normally leaves the treaty; `consent` withdraws only the consent to be
+    # bound, and the state stays a signatory (Russia and the CTBT, 2023).
+    EventKind.WITHDRAWAL_NOTICE: ("", "consent"),
+}
+# Kinds whose value is required (the others may be blank).
+KINDS_REQUIRING_VALUE = frozenset({EventKind.STANCE, EventKind.UNGA_VOTE, EventKind.EXPORT_MORATORIUM})
+
+
+class LegalStatus(models.TextChoices):
+    STATE_PARTY = "state_party", "State party"
+    CONSENTED_NOT_IN_FORCE = "consented_not_in_force", "Consented, not yet in force"
+    SIGNATORY = "signatory", "Signatory"
+    WITHDRAWAL_PENDING = "withdrawal_pending", "Withdrawal pending"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NON_SIGNATORY = "non_signatory", "Non-signatory"
+
+
+# Column order of every summary and export.
+STATUS_ORDER = (
+    LegalStatus.STATE_PARTY,
+    LegalStatus.CONSENTED_NOT_IN_FORCE,
+    LegalStatus.SIGNATORY,
+    LegalStatus.WITHDRAWAL_PENDING,
+    LegalStatus.WITHDRAWN,
+    LegalStatus.NON_SIGNATORY,
+)
+
+
+class CountBasis(models.TextChoices):
+    """Whether a state counts as a party from entry into force (the default) or from deposit."""
+
+    IN_FORCE = "in_force", "from entry into force"
+    DEPOSIT = "deposit", "from deposit of the instrument"
+
+
+class Stance(models.TextChoices):
+    SUPPORTER = "supporter", "Supporter"
+    UNDECIDED = "undecided", "Undecided"
+    OPPOSED = "opposed", "Opposed"
+
+
+class PeriodUnit(models.TextChoices):
+    """How a treaty counts the delay before entry into force or withdrawal for one state."""
+
+    DAYS = "days", "days after the act (the Nth day following)"
+    MONTHS = "months", "months after the act (same day of the month)"
+    MONTH_START = "month_start", "first day of the Nth month after the act"

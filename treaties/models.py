@@ -1,0 +1,148 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from countries.models import Country
+from treaties.choices import (
+    CONSENT_KINDS,
+    KIND_VALUES,
+    KINDS_REQUIRING_VALUE,
+    POSITION_KINDS,
+    EventKind,
+    PeriodUnit,
+)
+from treaties.status import TreatyRule
+
+
+class Treaty(models.Model):
+    """A multilateral treaty, with its own dates and its rules for joining and leaving as data."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    short_name = models.CharField(max_length=100)
+    title = models.CharField(max_length=400)
+    adopted = models.DateField(null=True, blank=True)
+    opened_for_signature = models.DateField(null=True, blank=True)
+    entry_into_force = models.DateField(null=True, blank=True, help_text="The treaty's own entry into force.")
+    eif_instruments = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How many instruments of consent the treaty needed to enter into force."
+    )
+    eif_threshold_date = models.DateField(
+        "threshold reached",
+        null=True,
+        blank=True,
+        help_text="The day the last instrument needed for entry into force was deposited (the 40th for Ottawa).",
+    )
+    late_eif_unit = models.CharField(
+        "entry into force for a later instrument: unit", max_length=20, choices=PeriodUnit.choices
+    )
+    late_eif_count = models.PositiveSmallIntegerField("entry into force for a later instrument: count")
+    withdrawal_unit = models.CharField("withdrawal takes effect: unit", max_length=20, choices=PeriodUnit.choices)
+    withdrawal_count = models.PositiveSmallIntegerField("withdrawal takes effect: count")
+    depositary = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="e.g. UNTC chapter XXVI-5")
+    url = models.URLField(max_length=500, blank=True)
+    source = models.TextField(help_text="Where the dates and rules come from (the articles that set them).")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name_plural = "treaties"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entry_into_force__isnull=True, eif_threshold_date__isnull=True)
+                | Q(entry_into_force__isnull=False, eif_threshold_date__isnull=False),
+                name="%(app_label)s_%(class)s_in_force_with_threshold",
+            ),
+            models.CheckConstraint(
+                condition=Q(eif_threshold_date__isnull=True) | Q(entry_into_force__gte=F("eif_threshold_date")),
+                name="%(app_label)s_%(class)s_threshold_before_entry_into_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(late_eif_unit__in=PeriodUnit.values) & Q(withdrawal_unit__in=PeriodUnit.values),
+                name="%(app_label)s_%(class)s_known_units",
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="%(app_label)s_%(class)s_source_required"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("treaties:treaty_detail", kwargs={"slug": self.slug})
+
+    @property
+    def rule(self) -> TreatyRule:
+        return TreatyRule(
+            entry_into_force=self.entry_into_force,
+            threshold_date=self.eif_threshold_date,
+            late_unit=self.late_eif_unit,
+            late_count=self.late_eif_count,
+            withdrawal_unit=self.withdrawal_unit,
+            withdrawal_count=self.withdrawal_count,
+        )
+
+
+_VALUE_FITS_KIND = Q(kind__in=[k for k in EventKind.values if k not in KIND_VALUES], value="")
+for _kind, _values in KIND_VALUES.items():
+    _VALUE_FITS_KIND |= Q(kind=_kind, value__in=_values)
+
+
+class StatusEvent(models.Model):
+    """One dated fact about one country and one treaty (a legal act or a policy position), with its source."""
+
+    treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="events")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="status_events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    value = models.CharField(
+        max_length=30, blank=True, help_text="A stance, a vote, a moratorium's scope, or `consent` on a withdrawal."
+    )
+    date = models.DateField(help_text="The date of the act, e.g. the deposit of the instrument.")
+    effective_date = models.DateField(
+        null=True, blank=True, help_text="When it takes effect, only where it differs from what the treaty's rule gives."
+    )
+    end_date = models.DateField(null=True, blank=True, help_text="When a position ended, e.g. a moratorium lifted.")
+    source = models.TextField(help_text="A URL or citation.")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "country__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["treaty", "country", "kind", "date"], name="%(app_label)s_%(class)s_unique"),
+            models.CheckConstraint(condition=~Q(source=""), name="%(app_label)s_%(class)s_source_required"),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="%(app_label)s_%(class)s_known_kind"),
+            models.CheckConstraint(condition=_VALUE_FITS_KIND, name="%(app_label)s_%(class)s_value_fits_kind"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=KINDS_REQUIRING_VALUE, value=""), name="%(app_label)s_%(class)s_value_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_date__isnull=True)
+                | Q(kind__in=[*CONSENT_KINDS, EventKind.WITHDRAWAL_NOTICE]),
+                name="%(app_label)s_%(class)s_effective_date_kinds",
+            ),
+            # A succession takes effect from independence, which can precede the deposit.
+            models.CheckConstraint(
+                condition=Q(effective_date__isnull=True)
+                | Q(effective_date__gte=F("date"))
+                | Q(kind=EventKind.SUCCESSION),
+                name="%(app_label)s_%(class)s_effective_after_act",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(kind__in=POSITION_KINDS, end_date__gt=F("date")),
+                name="%(app_label)s_%(class)s_end_date_on_positions_after_start",
+            ),
+        ]
+        indexes = [
+            # The as-of-date query reads one treaty's events up to a date, country by country.
+            models.Index(fields=["treaty", "country", "date"], name="event_treaty_country_date"),
+            models.Index(fields=["date"], name="event_date"),
+        ]
+
+    def __str__(self) -> str:
+        value = f" ({self.value})" if self.value else ""
+        return f"{self.country} {self.get_kind_display().lower()}{value} of {self.treaty} on {self.date}"

@@ -1,0 +1,161 @@
+"""The one place that decides whether a status event contradicts the record.
+
+The service, the admin form and the CSV import all call `status_event_problems`,
+so staff see the same words whichever way they write.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from countries.models import Country
+from countries.selectors import country_lineage_map
+from treaties.choices import (
+    CONSENT_AFTER_SIGNATURE_KINDS,
+    CONSENT_KINDS,
+    KIND_VALUES,
+    KINDS_REQUIRING_VALUE,
+    LEGAL_KINDS,
+    POSITION_KINDS,
+    EventKind,
+)
+from treaties.models import StatusEvent, Treaty
+
+# Acts that may come before the treaty opened for signature: positions, and the
+# acts of states that never signed.
+NOT_BOUND_BY_OPENING = POSITION_KINDS | {EventKind.ACCESSION, EventKind.SUCCESSION}
+
+
+def _label(kind: str) -> str:
+    return EventKind(kind).label.lower() if kind in EventKind.values else kind
+
+
+def _existing_events(event: StatusEvent) -> list[StatusEvent]:
+    """The other events of the same treaty for the country and the states it continues."""
+    ids = [event.country_id, *country_lineage_map().get(event.country_id, ())]
+    others = StatusEvent.objects.filter(treaty_id=event.treaty_id, country_id__in=ids)
+    if event.pk:
+        others = others.exclude(pk=event.pk)
+    return list(others)
+
+
+def status_event_problems(
+    event: StatusEvent, *, others: Iterable[StatusEvent] | None = None, today: datetime.date | None = None
+) -> dict[str, list[str]]:
+    """Every contradiction between `event` and the record, as messages by field name.
+
+    `others` are the other events of the same country (and the states it continues)
+    under the same treaty; they are read from the database when not given, and an
+    import passes the rows it has already accepted.
+    """
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    if not (event.treaty_id and event.country_id and event.kind and event.date):
+        return problems  # the form has already said which required field is missing
+    treaty: Treaty = event.treaty
+    country: Country = event.country
+    kind, label, date = event.kind, _label(event.kind), event.date
+    today = today or timezone.localdate()
+
+    # The value must fit the kind.
+    allowed = KIND_VALUES.get(kind, ("",))
+    if event.value not in allowed or (kind in KINDS_REQUIRING_VALUE and not event.value):
+        if allowed == ("",):
+            add("value", f"A {label} takes no value; leave it blank (got {event.value!r}).")
+        else:
+            choices = ", ".join(v or "blank" for v in allowed)
+            add("value", f"A {label} takes one of: {choices} (got {event.value!r}).")
+
+    if date > today:
+        add("date", f"The date {date} is in the future; record an act once it has happened.")
+    if kind in LEGAL_KINDS and not country.participant:
+        add("country", f"{country} is not counted as a treaty participant; legal acts are recorded for participants.")
+    if not country.exists_on(date):
+        when = f"came into being on {country.valid_from}" if country.valid_from and date < country.valid_from else (
+            f"ceased to exist on {country.valid_until}"
+        )
+        add("date", f"{country} {when}; an act dated {date} belongs to the state that existed then.")
+    if (
+        kind not in NOT_BOUND_BY_OPENING
+        and treaty.opened_for_signature
+        and date < treaty.opened_for_signature
+    ):
+        add(
+            "date",
+            f"The {treaty} opened for signature on {treaty.opened_for_signature}; "
+            f"a {label} dated {date} comes before that (only an accession or a succession may).",
+        )
+
+    if event.effective_date is not None:
+        if kind not in CONSENT_KINDS and kind != EventKind.WITHDRAWAL_NOTICE:
+            add("effective_date", f"A {label} has no effective date; leave it blank.")
+        elif event.effective_date < date and kind != EventKind.SUCCESSION:
+            add(
+                "effective_date",
+                f"The effective date {event.effective_date} is before the act's date {date}; "
+                "only a succession can take effect before its deposit (from independence).",
+            )
+    if event.end_date is not None:
+        if kind not in POSITION_KINDS:
+            add("end_date", f"A {label} has no end date; only policy positions end.")
+        elif event.end_date <= date:
+            add("end_date", f"The end date {event.end_date} must come after the date {date}.")
+
+    others = list(_existing_events(event) if others is None else others)
+    for other in others:
+        if other.kind == kind and other.date == date and other.country_id == event.country_id:
+            add("__all__", f"This event is already recorded: {country}, {treaty}, {label}, {date}.")
+            return problems
+    _check_sequence(event, others, add)
+    return problems
+
+
+def _check_sequence(event: StatusEvent, others: list[StatusEvent], add) -> None:
+    """Legal acts must follow one another in the order the law allows."""
+    country, treaty, kind, date, label = event.country, event.treaty, event.kind, event.date, _label(event.kind)
+    signatures = sorted(o.date for o in others if o.kind == EventKind.SIGNATURE)
+    consents = sorted((o for o in others if o.kind in CONSENT_KINDS), key=lambda o: o.date)
+    notices = sorted(o.date for o in others if o.kind == EventKind.WITHDRAWAL_NOTICE)
+
+    def withdrawn_between(first: datetime.date, second: datetime.date) -> bool:
+        low, high = sorted((first, second))
+        return any(low <= n <= high for n in notices)
+
+    if kind == EventKind.SIGNATURE:
+        if signatures:
+            add("__all__", f"{country} already signed the {treaty} on {signatures[0]}.")
+        earlier = [c for c in consents if c.date < date and c.kind in CONSENT_AFTER_SIGNATURE_KINDS]
+        if earlier:
+            c = earlier[0]
+            add("date", f"{country}'s {_label(c.kind)} of the {treaty} on {c.date} comes before this signature on {date}.")
+    elif kind in CONSENT_KINDS:
+        if kind in CONSENT_AFTER_SIGNATURE_KINDS:
+            if not signatures:
+                add(
+                    "kind",
+                    f"A {label} follows a signature, and {country} has no signature of the {treaty} on record: "
+                    "record the signature first, or record an accession.",
+                )
+            elif signatures[0] > date:
+                add(
+                    "date",
+                    f"{country} signed the {treaty} on {signatures[0]}, after this {label} dated {date}: "
+                    "consent cannot come before signature.",
+                )
+        for other in consents:
+            if not withdrawn_between(other.date, date):
+                add(
+                    "__all__",
+                    f"{country} already consented to be bound by the {treaty} ({_label(other.kind)}, {other.date}); "
+                    "a second consent needs a withdrawal in between.",
+                )
+                break
+    elif kind == EventKind.WITHDRAWAL_NOTICE:
+        if not any(c.date <= date for c in consents):
+            add("kind", f"{country} has no consent to the {treaty} on or before {date} to withdraw from.")
+    elif kind == EventKind.WITHDRAWAL_EFFECTIVE and not any(n <= date for n in notices):
+        add("kind", f"A withdrawal takes effect only after it is notified: {country} has no withdrawal notice on record.")
