@@ -247,3 +247,22 @@ class ForumMembership(models.Model):
 
     def active_on(self, on: datetime.date) -> bool:
         return (self.start_date is None or self.start_date <= on) and (self.end_date is None or on < self.end_date)
+
+
+class ReferenceDataset(models.Model):
+    """A shipped data set as last loaded: its name and a fingerprint of the files and package versions it read.
+
+    `load_reference_data` skips a data set whose fingerprint has not changed, so staff
+    corrections made in the admin are never overwritten by re-running it.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
