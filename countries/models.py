@@ -47,7 +47,9 @@ class Country(models.Model):
         verbose_name_plural = "countries"
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gt=models.F("valid_from")),
                 name="%(app_label)s_%(class)s_exists_before_it_ends",
             ),
             models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="%(app_label)s_%(class)s_iso3_format"),
@@ -58,7 +60,9 @@ class Country(models.Model):
         return self.name
 
     def exists_on(self, on: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= on) and (self.valid_until is None or on < self.valid_until)
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_until is None or on < self.valid_until
+        )
 
 
 class CountryFormerName(models.Model):
@@ -228,7 +232,9 @@ class ForumMembership(models.Model):
         ordering = ["forum", "country", "start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gt=models.F("start_date")),
                 name="%(app_label)s_%(class)s_ends_after_start",
             ),
             models.CheckConstraint(

@@ -102,7 +102,9 @@ def reference_dataset_apply(
         load(own)
         if dataset is None or dataset.fingerprint != fingerprint:
             summary = ", ".join(f"{v} {k}" for k, v in sorted(own.items())) or "no changes"
-            ReferenceDataset.objects.update_or_create(name=name, defaults={"fingerprint": fingerprint, "summary": summary})
+            ReferenceDataset.objects.update_or_create(
+                name=name, defaults={"fingerprint": fingerprint, "summary": summary}
+            )
     stats.update(own)
     return True
 
@@ -223,9 +225,7 @@ def _scheme(slug: str, name: str, description: str, source: str, stats: Counter)
     )[(slug,)]
 
 
-def _assign(
-    scheme: RegionScheme, assignments: list[tuple[str, str, str, str, str]], stats: Counter
-) -> None:
+def _assign(scheme: RegionScheme, assignments: list[tuple[str, str, str, str, str]], stats: Counter) -> None:
     """Regions of a scheme and each country's region: (iso3, region code, region name, note, source)."""
     regions = sync_rows(
         Region,
@@ -260,7 +260,10 @@ def _assign(
 
 def reference_regions_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
     """The schemes `m49`, `m49-subregions` and `un-groups`."""
-    m49_source = "UN Statistics Division, Standard country or area codes for statistical use (M49), as shipped by hdx-python-country 4.2.5"
+    m49_source = (
+        "UN Statistics Division, Standard country or area codes for statistical use (M49), "
+        "as shipped by hdx-python-country 4.2.5"
+    )
     m49 = read_csv("m49_regions.csv", data_dir)
     former = read_csv("former_state_regions.csv", data_dir)
     names = {}
@@ -271,9 +274,7 @@ def reference_regions_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
 
     regions = [(r["iso3"], r["region_code"], r["region_name"], "", m49_source) for r in m49 if r["region_code"]]
     regions += [(r["iso3"], r["m49_region_code"], names[r["m49_region_code"]], "", r["source"]) for r in former]
-    scheme = _scheme(
-        "m49", "UN M49 regions", "The five geographic regions of the UN M49 standard.", m49_source, stats
-    )
+    scheme = _scheme("m49", "UN M49 regions", "The five geographic regions of the UN M49 standard.", m49_source, stats)
     _assign(scheme, regions, stats)
 
     # The 22 geographic subregions: M49's intermediate region where it has one (e.g. Eastern

@@ -24,7 +24,9 @@ def sync_rows(
     Field names are attribute names (`country_id`, not `country`). Rows in the
     database that `rows` does not mention are left as they are: staff may have added them.
     """
-    existing = {tuple(getattr(obj, f) for f in key): obj for obj in (scope if scope is not None else model.objects.all())}
+    existing = {
+        tuple(getattr(obj, f) for f in key): obj for obj in (scope if scope is not None else model.objects.all())
+    }
     label = model._meta.verbose_name_plural
     for row in rows:
         row_key = tuple(row[f] for f in key)

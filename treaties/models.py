@@ -100,7 +100,9 @@ class StatusEvent(models.Model):
     )
     date = models.DateField(help_text="The date of the act, e.g. the deposit of the instrument.")
     effective_date = models.DateField(
-        null=True, blank=True, help_text="When it takes effect, only where it differs from what the treaty's rule gives."
+        null=True,
+        blank=True,
+        help_text="When it takes effect, only where it differs from what the treaty's rule gives.",
     )
     end_date = models.DateField(null=True, blank=True, help_text="When a position ended, e.g. a moratorium lifted.")
     source = models.TextField(help_text="A URL or citation.")
@@ -113,7 +115,9 @@ class StatusEvent(models.Model):
     class Meta:
         ordering = ["date", "country__name", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["treaty", "country", "kind", "date"], name="%(app_label)s_%(class)s_unique"),
+            models.UniqueConstraint(
+                fields=["treaty", "country", "kind", "date"], name="%(app_label)s_%(class)s_unique"
+            ),
             models.CheckConstraint(condition=~Q(source=""), name="%(app_label)s_%(class)s_source_required"),
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="%(app_label)s_%(class)s_known_kind"),
             models.CheckConstraint(condition=_VALUE_FITS_KIND, name="%(app_label)s_%(class)s_value_fits_kind"),
@@ -121,8 +125,7 @@ class StatusEvent(models.Model):
                 condition=~Q(kind__in=KINDS_REQUIRING_VALUE, value=""), name="%(app_label)s_%(class)s_value_required"
             ),
             models.CheckConstraint(
-                condition=Q(effective_date__isnull=True)
-                | Q(kind__in=[*CONSENT_KINDS, EventKind.WITHDRAWAL_NOTICE]),
+                condition=Q(effective_date__isnull=True) | Q(kind__in=[*CONSENT_KINDS, EventKind.WITHDRAWAL_NOTICE]),
                 name="%(app_label)s_%(class)s_effective_date_kinds",
             ),
             # A succession takes effect from independence, which can precede the deposit.

@@ -80,7 +80,11 @@ def depositary_events(treaty: Treaty, rows: list[dict[str, str]]) -> list[Status
         source = _depositary_source(treaty)
         if row["untc_notes"]:
             source += f" (depositary's notes {row['untc_notes']})"
-        notes = " | ".join(filter(None, [row["research_notes"], f"Other sources: {row['other_sources']}" if row["other_sources"] else ""]))
+        notes = " | ".join(
+            filter(
+                None, [row["research_notes"], f"Other sources: {row['other_sources']}" if row["other_sources"] else ""]
+            )
+        )
 
         def event(kind: str, date_text: str, effective=None, *, country=country, source=source, notes=notes):
             date = parse_date(date_text)
@@ -100,7 +104,11 @@ def depositary_events(treaty: Treaty, rows: list[dict[str, str]]) -> list[Status
             deposit = parse_date(row["consent_date"])
             stated = parse_date(row["stated_entry_into_force"])
             effective = None
-            if row["consent_kind"] == EventKind.SUCCESSION and stated and stated != entry_into_force_date(rule, deposit):
+            if (
+                row["consent_kind"] == EventKind.SUCCESSION
+                and stated
+                and stated != entry_into_force_date(rule, deposit)
+            ):
                 effective = stated
             events.append(event(row["consent_kind"], row["consent_date"], effective))
         if row["withdrawal_notice_date"]:

@@ -172,7 +172,9 @@ def country_status(
             notice = act
     stance = current_stance(acts, on)
     if signature is None and consent is None and notice is None:
-        return CountryStatus(status=LegalStatus.NON_SIGNATORY, on_board=is_on_board("", stance, withdrawal_notified=False), stance=stance)
+        return CountryStatus(
+            status=LegalStatus.NON_SIGNATORY, on_board=is_on_board("", stance, withdrawal_notified=False), stance=stance
+        )
 
     in_force = entry_into_force_date(rule, consent.date, recorded=consent.effective_date) if consent else None
     withdrawal_effective = None
@@ -180,9 +182,7 @@ def country_status(
         override = next(
             (a.date for a in acts if a.kind == EventKind.WITHDRAWAL_EFFECTIVE and a.date >= notice.date), None
         )
-        withdrawal_effective = withdrawal_effective_date(
-            rule, notice.date, recorded=override or notice.effective_date
-        )
+        withdrawal_effective = withdrawal_effective_date(rule, notice.date, recorded=override or notice.effective_date)
 
     if notice is not None and withdrawal_effective <= on:
         # Withdrawing only the consent leaves a signatory (Russia and the CTBT, 2023).

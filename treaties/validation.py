@@ -75,15 +75,13 @@ def status_event_problems(
     if kind in LEGAL_KINDS and not country.participant:
         add("country", f"{country} is not counted as a treaty participant; legal acts are recorded for participants.")
     if not country.exists_on(date):
-        when = f"came into being on {country.valid_from}" if country.valid_from and date < country.valid_from else (
-            f"ceased to exist on {country.valid_until}"
+        when = (
+            f"came into being on {country.valid_from}"
+            if country.valid_from and date < country.valid_from
+            else (f"ceased to exist on {country.valid_until}")
         )
         add("date", f"{country} {when}; an act dated {date} belongs to the state that existed then.")
-    if (
-        kind not in NOT_BOUND_BY_OPENING
-        and treaty.opened_for_signature
-        and date < treaty.opened_for_signature
-    ):
+    if kind not in NOT_BOUND_BY_OPENING and treaty.opened_for_signature and date < treaty.opened_for_signature:
         add(
             "date",
             f"The {treaty} opened for signature on {treaty.opened_for_signature}; "
@@ -131,7 +129,10 @@ def _check_sequence(event: StatusEvent, others: list[StatusEvent], add) -> None:
         earlier = [c for c in consents if c.date < date and c.kind in CONSENT_AFTER_SIGNATURE_KINDS]
         if earlier:
             c = earlier[0]
-            add("date", f"{country}'s {_label(c.kind)} of the {treaty} on {c.date} comes before this signature on {date}.")
+            add(
+                "date",
+                f"{country}'s {_label(c.kind)} of the {treaty} on {c.date} comes before this signature on {date}.",
+            )
     elif kind in CONSENT_KINDS:
         if kind in CONSENT_AFTER_SIGNATURE_KINDS:
             if not signatures:
@@ -158,4 +159,7 @@ def _check_sequence(event: StatusEvent, others: list[StatusEvent], add) -> None:
         if not any(c.date <= date for c in consents):
             add("kind", f"{country} has no consent to the {treaty} on or before {date} to withdraw from.")
     elif kind == EventKind.WITHDRAWAL_EFFECTIVE and not any(n <= date for n in notices):
-        add("kind", f"A withdrawal takes effect only after it is notified: {country} has no withdrawal notice on record.")
+        add(
+            "kind",
+            f"A withdrawal takes effect only after it is notified: {country} has no withdrawal notice on record.",
+        )
