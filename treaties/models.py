@@ -122,10 +122,12 @@ class StatusEvent(models.Model):
             models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="%(app_label)s_%(class)s_known_kind"),
             models.CheckConstraint(condition=_VALUE_FITS_KIND, name="%(app_label)s_%(class)s_value_fits_kind"),
             models.CheckConstraint(
-                condition=~Q(kind__in=KINDS_REQUIRING_VALUE, value=""), name="%(app_label)s_%(class)s_value_required"
+                condition=~Q(kind__in=sorted(KINDS_REQUIRING_VALUE), value=""),
+                name="%(app_label)s_%(class)s_value_required",
             ),
             models.CheckConstraint(
-                condition=Q(effective_date__isnull=True) | Q(kind__in=[*CONSENT_KINDS, EventKind.WITHDRAWAL_NOTICE]),
+                condition=Q(effective_date__isnull=True)
+                | Q(kind__in=sorted([*CONSENT_KINDS, EventKind.WITHDRAWAL_NOTICE])),
                 name="%(app_label)s_%(class)s_effective_date_kinds",
             ),
             # A succession takes effect from independence, which can precede the deposit.
@@ -136,7 +138,7 @@ class StatusEvent(models.Model):
                 name="%(app_label)s_%(class)s_effective_after_act",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(kind__in=POSITION_KINDS, end_date__gt=F("date")),
+                condition=Q(end_date__isnull=True) | Q(kind__in=sorted(POSITION_KINDS), end_date__gt=F("date")),
                 name="%(app_label)s_%(class)s_end_date_on_positions_after_start",
             ),
         ]
