@@ -32,6 +32,14 @@ format: $(VENV)/.dev
 worker: $(VENV)/.runtime .secret_key
 	$(WITH_KEY) $(BIN)/celery -A ottawa_tracker worker --beat --loglevel INFO --concurrency 2
 
+# Benchmarks run on PostgreSQL: a database of their own, rebuilt by the run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ottawa_bench
+bench: $(VENV)/.dev
+	psql "$(dir $(BENCH_DATABASE_URL))postgres" -q -c "DROP DATABASE IF EXISTS $(notdir $(BENCH_DATABASE_URL))" \
+		-c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(MANAGE) migrate --noinput --verbosity 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(BIN)/python -m bench $(SECTIONS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 

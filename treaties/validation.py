@@ -31,6 +31,11 @@ def _label(kind: str) -> str:
     return EventKind(kind).label.lower() if kind in EventKind.values else kind
 
 
+def _a(label: str) -> str:
+    """The label with its indefinite article: "an accession", "a signature"."""
+    return f"an {label}" if label[:1] in "aeiou" else f"a {label}"
+
+
 def _existing_events(event: StatusEvent) -> list[StatusEvent]:
     """The other events of the same treaty for the country and the states it continues."""
     ids = [event.country_id, *country_lineage_map().get(event.country_id, ())]
@@ -65,10 +70,10 @@ def status_event_problems(
     allowed = KIND_VALUES.get(kind, ("",))
     if event.value not in allowed or (kind in KINDS_REQUIRING_VALUE and not event.value):
         if allowed == ("",):
-            add("value", f"A {label} takes no value; leave it blank (got {event.value!r}).")
+            add("value", f"{_a(label).capitalize()} takes no value; leave it blank (got {event.value!r}).")
         else:
             choices = ", ".join(v or "blank" for v in allowed)
-            add("value", f"A {label} takes one of: {choices} (got {event.value!r}).")
+            add("value", f"{_a(label).capitalize()} takes one of: {choices} (got {event.value!r}).")
 
     if date > today:
         add("date", f"The date {date} is in the future; record an act once it has happened.")
@@ -85,12 +90,12 @@ def status_event_problems(
         add(
             "date",
             f"The {treaty} opened for signature on {treaty.opened_for_signature}; "
-            f"a {label} dated {date} comes before that (only an accession or a succession may).",
+            f"{_a(label)} dated {date} comes before that (only an accession or a succession may).",
         )
 
     if event.effective_date is not None:
         if kind not in CONSENT_KINDS and kind != EventKind.WITHDRAWAL_NOTICE:
-            add("effective_date", f"A {label} has no effective date; leave it blank.")
+            add("effective_date", f"{_a(label).capitalize()} has no effective date; leave it blank.")
         elif event.effective_date < date and kind != EventKind.SUCCESSION:
             add(
                 "effective_date",
@@ -99,7 +104,7 @@ def status_event_problems(
             )
     if event.end_date is not None:
         if kind not in POSITION_KINDS:
-            add("end_date", f"A {label} has no end date; only policy positions end.")
+            add("end_date", f"{_a(label).capitalize()} has no end date; only policy positions end.")
         elif event.end_date <= date:
             add("end_date", f"The end date {event.end_date} must come after the date {date}.")
 
@@ -138,7 +143,7 @@ def _check_sequence(event: StatusEvent, others: list[StatusEvent], add) -> None:
             if not signatures:
                 add(
                     "kind",
-                    f"A {label} follows a signature, and {country} has no signature of the {treaty} on record: "
+                    f"{_a(label).capitalize()} follows a signature, and {country} has no signature of the {treaty} on record: "
                     "record the signature first, or record an accession.",
                 )
             elif signatures[0] > date:

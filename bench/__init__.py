@@ -1,0 +1,1 @@
+"""Benchmarks for `make bench`: each section prints its figures and their ratio to a reference measured in the same run."""
