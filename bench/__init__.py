@@ -1,1 +1,4 @@
-"""Benchmarks for `make bench`: each section prints its figures and their ratio to a reference measured in the same run."""
+"""Benchmarks for `make bench`.
+
+Each section prints its figures and their ratio to a reference measured in the same run.
+"""

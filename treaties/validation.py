@@ -143,8 +143,8 @@ def _check_sequence(event: StatusEvent, others: list[StatusEvent], add) -> None:
             if not signatures:
                 add(
                     "kind",
-                    f"{_a(label).capitalize()} follows a signature, and {country} has no signature of the {treaty} on record: "
-                    "record the signature first, or record an accession.",
+                    f"{_a(label).capitalize()} follows a signature, and {country} has no signature of the {treaty} "
+                    "on record: record the signature first, or record an accession.",
                 )
             elif signatures[0] > date:
                 add(
