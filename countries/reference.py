@@ -28,6 +28,7 @@ from countries.models import (
     RegionAssignment,
     RegionScheme,
 )
+from countries.signals import counting_changed
 from ottawa_tracker.sync import sync_rows
 
 DATA_DIR: Path = settings.BASE_DIR / "data"
@@ -197,6 +198,8 @@ def reference_countries_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
         for row in read_csv("successions.csv", data_dir)
     ]
     sync_rows(CountrySuccession, key=["predecessor_id", "successor_id"], rows=successions, reason=REASON, stats=stats)
+    # Written in bulk, not through the services: tell the treaties' summaries here.
+    counting_changed.send(sender=Country, instance=REASON, action="loaded")
 
 
 def _iso_date(value: str) -> datetime.date | None:
@@ -313,6 +316,7 @@ def reference_regions_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
         stats,
     )
     _assign(scheme, groups, stats)
+    counting_changed.send(sender=RegionAssignment, instance=REASON, action="loaded")
 
 
 def reference_forums_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
@@ -356,6 +360,7 @@ def reference_forums_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
         reason=REASON,
         stats=stats,
     )
+    counting_changed.send(sender=ForumMembership, instance=REASON, action="loaded")
 
 
 def reference_countries_apply(*, force: bool, stats: Counter, data_dir: Path = DATA_DIR) -> list[str]:

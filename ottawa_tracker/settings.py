@@ -7,6 +7,7 @@ eagerly in-process, DEBUG off. Every variable is listed in `.env.example`.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from ottawa_tracker.env import env_bool, env_float, env_int, env_list, env_str
@@ -140,6 +141,26 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": env_float("CELERY_BROKER_SOCKET_TIMEOUT", 1.0),
     "max_retries": 0,
 }
+# Publishing retries at most twice, 0.2 s apart, on a refused connection (the default retries three times).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Periodic tasks, run by `celery worker --beat` (`make worker`, `make run` with a broker).
+CELERY_BEAT_SCHEDULE = {
+    # Wake a worker for marks whose wake-up was lost (broker down) or whose worker died.
+    "summaries-sweep": {"task": "treaties.tasks.summary_marks_sweep", "schedule": 60.0},
+    # Cron "30 0 * * *": every day at 00:30 (TIME_ZONE, UTC), just after "today" has moved on,
+    # recompute every treaty's summaries from scratch.
+    "summaries-nightly": {
+        "task": "treaties.tasks.summary_recompute_all",
+        "schedule": crontab(minute="30", hour="0"),
+    },
+}
+
+# Summaries (treaties/services.py). A worker waits until no new mark has come for SETTLE seconds,
+# or the first has waited MAX_WAIT, so a burst of edits is recomputed once; a claim older than
+# STALE_CLAIM belongs to a worker that died (it is past the hard time limit) and is taken over.
+SUMMARY_SETTLE_SECONDS = env_float("SUMMARY_SETTLE_SECONDS", 1.0)
+SUMMARY_MAX_WAIT_SECONDS = env_float("SUMMARY_MAX_WAIT_SECONDS", 5.0)
+SUMMARY_STALE_CLAIM_SECONDS = env_float("SUMMARY_STALE_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
 
 # Security. HTTPS settings are on unless DJANGO_SECURE_SSL_REDIRECT=0, as behind a plain-HTTP local `make run`.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)

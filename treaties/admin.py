@@ -40,6 +40,17 @@ class TreatyAdmin(SimpleHistoryAdmin):
         ("Source", {"fields": ("source",)}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, which marks the treaty's summaries for a recompute.
+        services.treaty_save(treaty=obj, user=request.user, validate=False)
+
+    def delete_model(self, request, obj):
+        services.treaty_delete(treaty=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for treaty in queryset:
+            services.treaty_delete(treaty=treaty, user=request.user)
+
 
 class StatusEventAdminForm(forms.ModelForm):
     """Shows every contradiction with the record in words, from the same checks every writer uses."""

@@ -11,6 +11,7 @@ from countries.selectors import country_lineage_map
 from ottawa_tracker.sync import sync_rows
 from treaties.choices import EventKind
 from treaties.models import StatusEvent, Treaty
+from treaties.services import summary_mark
 from treaties.status import entry_into_force_date, withdrawal_effective_date
 from treaties.validation import status_event_problems
 
@@ -165,6 +166,8 @@ def reference_treaty_load(treaty_row: dict[str, str], stats: Counter, data_dir: 
         reason=REASON,
         stats=stats,
     )
+    # The rows were written in bulk, not through the services: mark the summaries here.
+    summary_mark(treaty_ids=[treaty.pk], reason=REASON)
 
 
 def reference_treaties_apply(*, force: bool, stats: Counter, data_dir: Path = DATA_DIR) -> list[str]:

@@ -1,17 +1,35 @@
 """Reads: where countries stand under a treaty on a date, and the rows of its tables."""
 
 import datetime
+import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
-from countries.models import Country
+from countries.choices import MembershipRole
+from countries.models import Country, Forum, ForumMembership, Region, RegionAssignment, RegionScheme
 from countries.selectors import country_lineage_map
 from treaties.choices import LEGAL_KINDS, STATUS_ORDER, EventKind
-from treaties.models import StatusEvent, Treaty
+from treaties.models import StatusEvent, Summary, SummaryMark, SummarySpan, Treaty
 from treaties.status import Act, CountryStatus, country_status
+from treaties.summaries import (
+    BEGINNING,
+    END,
+    FORUMS_PANEL,
+    WORLD_PANEL,
+    Groupings,
+    counts_of,
+    scheme_panel,
+    summary_dates,
+)
+
+logger = logging.getLogger(__name__)
 
 # The kinds the status rule reads: legal acts and stances.
 RULE_KINDS = sorted(LEGAL_KINDS | {EventKind.STANCE})
@@ -73,3 +91,335 @@ def status_counts(statuses: Iterable[CountryStatus]) -> dict[str, int | float]:
     counts["on_board"] = on_board
     counts["on_board_share"] = round(on_board / total, 4) if total else 0.0
     return counts
+
+
+# Summaries ------------------------------------------------------------------------------
+
+NO_REGION_LABEL = "(no region)"
+WORLD_LABEL = "All participants"
+# On-demand answers stay in the cache this long; their keys change with every mark and recompute anyway.
+CACHE_SECONDS = 24 * 3600
+# After a cache error, pages skip the cache for this long rather than wait on a frozen Redis each time.
+CACHE_PAUSE_SECONDS = 30.0
+_cache_paused_until = 0.0
+# The figures of a summary row, in the order the queries below return them.
+FIGURES = (
+    "countries",
+    "state_party",
+    "consented_not_in_force",
+    "signatory",
+    "withdrawal_pending",
+    "withdrawn",
+    "non_signatory",
+    "on_board",
+)
+# One row of a panel as plain values (what the cache holds): the grouping key, the region
+# (id, slug, name, code), the forum (id, slug, name, short name), then FIGURES.
+PanelTuple = tuple
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """One grouping's counts under a treaty on a date: a row of a regional or forum summary.
+
+    `region` and `forum` are None for the world and for a scheme's "no region" row (whose
+    `label` says so); `computed_at` is None when the row was computed on demand; `pending`
+    says a recompute is waiting, so the figures may not show the latest changes yet.
+    """
+
+    key: str
+    label: str
+    date: datetime.date
+    count: str
+    scheme: RegionScheme | None
+    region: Region | None
+    forum: Forum | None
+    countries: int
+    state_party: int
+    consented_not_in_force: int
+    signatory: int
+    withdrawal_pending: int
+    withdrawn: int
+    non_signatory: int
+    on_board: int
+    computed_at: datetime.datetime | None
+    pending: bool
+
+    @property
+    def parties(self) -> int:
+        """States Parties in law: a state whose withdrawal is pending still is one."""
+        return self.state_party + self.withdrawal_pending
+
+    @property
+    def on_board_share(self) -> float:
+        return round(self.on_board / self.countries, 4) if self.countries else 0.0
+
+    @property
+    def is_no_region(self) -> bool:
+        return self.key.startswith("noregion:")
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFreshness:
+    """When a treaty's stored summaries were computed, and whether a recompute is waiting."""
+
+    computed_at: datetime.datetime | None
+    pending: bool
+    pending_since: datetime.datetime | None = None
+    reason: str = ""
+    version: int = 0
+
+
+def summary_freshness(*, treaty: Treaty) -> SummaryFreshness:
+    """The treaty's mark, in one query; a treaty never marked has never been computed."""
+    mark = (
+        SummaryMark.objects.filter(pk=treaty.pk)
+        .values_list("computed_at", "pending", "pending_since", "reason", "version")
+        .first()
+    )
+    return SummaryFreshness(*mark) if mark else SummaryFreshness(computed_at=None, pending=False)
+
+
+def summary_groupings() -> Groupings:
+    """Who is counted where, as plain values for the recompute: six queries."""
+    participants = {
+        pk: (start or BEGINNING, end or END)
+        for pk, start, end in Country.objects.participants().values_list("pk", "valid_from", "valid_until")
+    }
+    region_of: dict[int, dict[int, int]] = defaultdict(dict)
+    for scheme_id, country_id, region_id in RegionAssignment.objects.values_list(
+        "scheme_id", "country_id", "region_id"
+    ):
+        region_of[scheme_id][country_id] = region_id
+    members: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for forum_id, country_id, start, end in ForumMembership.objects.filter(role=MembershipRole.MEMBER).values_list(
+        "forum_id", "country_id", "start_date", "end_date"
+    ):
+        members[forum_id][country_id].append((start or BEGINNING, end or END))
+    return Groupings(
+        participants=participants,
+        lineage=country_lineage_map(),
+        schemes=list(RegionScheme.objects.order_by("pk").values_list("pk", flat=True)),
+        regions=list(Region.objects.order_by("pk").values_list("pk", "scheme_id")),
+        region_of=dict(region_of),
+        forums=list(Forum.objects.order_by("pk").values_list("pk", flat=True)),
+        members=members,
+    )
+
+
+def region_summary_rows(*, treaty: Treaty, scheme: RegionScheme, on: datetime.date, count: str) -> list[SummaryRow]:
+    """A row per region of `scheme` (by name), then one for the participants it leaves out, if any."""
+    return _panel_rows(treaty=treaty, panel=scheme_panel(scheme.pk), on=on, count=count, scheme=scheme)
+
+
+def forum_summary_rows(*, treaty: Treaty, on: datetime.date, count: str) -> list[SummaryRow]:
+    """A row per forum (by name), counting its members (role `member`) on the date."""
+    return _panel_rows(treaty=treaty, panel=FORUMS_PANEL, on=on, count=count)
+
+
+def world_summary(*, treaty: Treaty, on: datetime.date, count: str) -> SummaryRow:
+    """Every participant existing on the date: the overview's figures."""
+    return _panel_rows(treaty=treaty, panel=WORLD_PANEL, on=on, count=count)[0]
+
+
+def summary_time_series(*, treaty: Treaty, count: str) -> list[SummaryRow]:
+    """The stored world summaries, oldest first: the points of a "states parties over time" chart."""
+    freshness = summary_freshness(treaty=treaty)
+    stored = (
+        Summary.objects.filter(treaty=treaty, grouping="world", count=count)
+        .order_by("date")
+        .values_list("date", *_STORED_COLUMNS, "computed_at")
+    )
+    return [
+        _row(values[1:-1], on=values[0], count=count, computed_at=values[-1], pending=freshness.pending)
+        for values in stored
+    ]
+
+
+def summary_panel_from_events(*, treaty: Treaty, panel: str, on: datetime.date, count: str) -> list[PanelTuple]:
+    """A panel computed straight from the events with the status rule, as plain values.
+
+    The definition the stored summaries and spans must agree with; used for a treaty whose
+    summaries were never computed. A constant number of queries: the status rows (three),
+    then the groupings of the panel (two or three).
+    """
+    statuses = {row.country.pk: row.status for row in treaty_status_rows(treaty=treaty, on=on, count=count)}
+    members: dict[str, list[int]] = defaultdict(list)
+    meta: dict[str, tuple] = {}
+    none4 = (None, None, None, None)
+    if panel == WORLD_PANEL:
+        meta["world"] = (*none4, *none4)
+        members["world"] = list(statuses)
+    elif panel == FORUMS_PANEL:
+        for pk, slug, name, short_name in Forum.objects.values_list("pk", "slug", "name", "short_name"):
+            meta[f"forum:{pk}"] = (*none4, pk, slug, name, short_name)
+        lineage = country_lineage_map()
+        seats = defaultdict(set)
+        for forum_id, holder in (
+            ForumMembership.objects.active_on(on)
+            .filter(role=MembershipRole.MEMBER)
+            .values_list("forum_id", "country_id")
+        ):
+            seats[holder].add(forum_id)
+        for country in statuses:
+            for forum_id in set().union(*(seats[holder] for holder in (country, *lineage.get(country, ())))):
+                members[f"forum:{forum_id}"].append(country)
+    else:
+        scheme_id = int(panel.split(":")[1])
+        meta[f"noregion:{scheme_id}"] = (*none4, *none4)
+        for pk, slug, name, code in Region.objects.filter(scheme_id=scheme_id).values_list(
+            "pk", "slug", "name", "code"
+        ):
+            meta[f"region:{pk}"] = (pk, slug, name, code, *none4)
+        region_of = dict(RegionAssignment.objects.filter(scheme_id=scheme_id).values_list("country_id", "region_id"))
+        for country in statuses:
+            region_id = region_of.get(country)
+            members[f"noregion:{scheme_id}" if region_id is None else f"region:{region_id}"].append(country)
+    result = []
+    for key, fields in meta.items():
+        tally: dict = defaultdict(int)
+        for country in members.get(key, ()):
+            tally[(statuses[country].status, statuses[country].on_board)] += 1
+        figures = counts_of(tally)
+        result.append((key, *fields, *(getattr(figures, name) for name in FIGURES)))
+    return result
+
+
+def summary_panel_from_spans(*, treaty: Treaty, panel: str, on: datetime.date, count: str) -> list[PanelTuple]:
+    """A panel on any date from the spans the last recompute wrote: one indexed range query.
+
+    Raw SQL because the statement is fixed and hot: it is the whole cost of an uncached
+    dashboard on a date that is not stored, and the ORM's compiling would be most of it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_SPAN_SQL, [treaty.pk, count, panel, on, on])
+        return cursor.fetchall()
+
+
+def _span_sql() -> str:
+    span, region, forum = SummarySpan._meta.db_table, Region._meta.db_table, Forum._meta.db_table
+    figures = ", ".join(f"s.{name}" for name in FIGURES)
+    # Table and column names come from the models, never from a request; values are parameters.
+    return (
+        f"SELECT s.grouping, s.region_id, r.slug, r.name, r.code, s.forum_id, f.slug, f.name, f.short_name, {figures} "  # noqa: S608
+        f"FROM {span} s LEFT JOIN {region} r ON r.id = s.region_id LEFT JOIN {forum} f ON f.id = s.forum_id "
+        "WHERE s.treaty_id = %s AND s.count = %s AND s.panel = %s AND s.valid_from <= %s AND s.valid_until > %s"
+    )
+
+
+_SPAN_SQL = _span_sql()
+_STORED_COLUMNS = (
+    "grouping",
+    "region_id",
+    "region__slug",
+    "region__name",
+    "region__code",
+    "forum_id",
+    "forum__slug",
+    "forum__name",
+    "forum__short_name",
+    *FIGURES,
+)
+
+
+def _panel_rows(
+    *, treaty: Treaty, panel: str, on: datetime.date, count: str, scheme: RegionScheme | None = None
+) -> list[SummaryRow]:
+    """A panel's rows: stored ones when the date is stored, else on demand (cached).
+
+    1. The treaty's mark (one query): when its summaries were computed, whether a
+       recompute waits, and the version that keys the cache.
+    2. A stored date: the stored rows (one query).
+    3. Any other date: the spans holding it (one query), or, for a treaty never computed,
+       the events themselves; either is cached under a key holding the version, which
+       every mark and every recompute changes.
+    """
+    freshness = summary_freshness(treaty=treaty)
+    if freshness.computed_at is not None:
+        computed_on = timezone.localdate(freshness.computed_at)
+        if on in summary_dates(opened=treaty.opened_for_signature, today=computed_on):
+            stored = list(
+                Summary.objects.filter(treaty=treaty, count=count, date=on, panel=panel).values_list(
+                    *_STORED_COLUMNS, "computed_at"
+                )
+            )
+            if stored:
+                return _rows(
+                    [values[:-1] for values in stored],
+                    on=on,
+                    count=count,
+                    scheme=scheme,
+                    computed_at=stored[0][-1],
+                    pending=freshness.pending,
+                )
+        compute = summary_panel_from_spans
+    else:
+        compute = summary_panel_from_events
+    key = f"summary:{treaty.pk}:{freshness.version}:{panel}:{on.isoformat()}:{count}"
+    values = _cached(key, lambda: compute(treaty=treaty, panel=panel, on=on, count=count))
+    return _rows(values, on=on, count=count, scheme=scheme, computed_at=None, pending=freshness.pending)
+
+
+def _row(
+    values: PanelTuple,
+    *,
+    on: datetime.date,
+    count: str,
+    scheme: RegionScheme | None = None,
+    computed_at: datetime.datetime | None,
+    pending: bool,
+) -> SummaryRow:
+    key, region_id, region_slug, region_name, region_code, forum_id, forum_slug, forum_name, forum_short = values[:9]
+    region = forum = None
+    if region_id is not None:
+        region = Region(pk=region_id, scheme=scheme, slug=region_slug, name=region_name, code=region_code)
+        label = region_name
+    elif forum_id is not None:
+        forum = Forum(pk=forum_id, slug=forum_slug, name=forum_name, short_name=forum_short)
+        label = forum_name
+    else:
+        label = WORLD_LABEL if key == "world" else NO_REGION_LABEL
+    return SummaryRow(
+        key=key,
+        label=label,
+        date=on,
+        count=count,
+        scheme=scheme,
+        region=region,
+        forum=forum,
+        **dict(zip(FIGURES, values[9:], strict=True)),
+        computed_at=computed_at,
+        pending=pending,
+    )
+
+
+def _rows(values: Iterable[PanelTuple], **kwargs) -> list[SummaryRow]:
+    """Rows in display order (by name, "no region" last), leaving out an empty "no region" row."""
+    rows = [_row(v, **kwargs) for v in values]
+    rows = [row for row in rows if not (row.is_no_region and row.countries == 0)]
+    return sorted(rows, key=lambda row: (row.is_no_region, row.label.casefold(), row.key))
+
+
+def _cached(key: str, compute):
+    """`compute()`, through the cache; a cache that fails is skipped for a while, never fatal.
+
+    A frozen or stopped Redis makes every call wait for its socket timeout and then raise,
+    so after one failure this process serves from the database for CACHE_PAUSE_SECONDS.
+    """
+    global _cache_paused_until
+    if time.monotonic() < _cache_paused_until:
+        return compute()
+    try:
+        value = cache.get(key)
+    except Exception:  # any cache backend error: redis-py's, a socket's
+        logger.warning("cache unavailable; serving summaries from the database", exc_info=True)
+        _cache_paused_until = time.monotonic() + CACHE_PAUSE_SECONDS
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, CACHE_SECONDS)
+        except Exception:
+            logger.warning("cache unavailable; serving summaries from the database", exc_info=True)
+            _cache_paused_until = time.monotonic() + CACHE_PAUSE_SECONDS
+    return value
