@@ -131,11 +131,12 @@ class SummaryRecomputeResult:
     seconds: float
 
 
-def summary_mark(*, treaty_ids: Iterable[int] | None = None, reason: str) -> bool:
+def summary_mark(*, treaty_ids: Iterable[int] | None = None, reason: str, wake: bool = True) -> bool:
     """Mark treaties' summaries as needing a recompute, in the caller's transaction; wake a worker after commit.
 
     `treaty_ids=None` marks every treaty (a change on the countries side). Returns whether
-    this call set a mark that was not set already.
+    this call set a mark that was not set already. `wake=False` is for a caller that will
+    recompute the marks itself (the nightly fan-out, `recompute_summaries`).
     1. Make sure each treaty has its mark row (created unmarked).
     2. Lock the rows in key order (PostgreSQL; SQLite lets one writer in at a time anyway) and
        bump `version` and `marked_at`. Until this transaction commits no worker can claim the
@@ -156,7 +157,7 @@ def summary_mark(*, treaty_ids: Iterable[int] | None = None, reason: str) -> boo
         list(marks.select_for_update().order_by("pk").values_list("pk", flat=True))
         marks.update(version=F("version") + 1, marked_at=now, reason=reason[:200])
         newly = marks.filter(pending=False).update(pending=True, pending_since=now)
-    if newly:
+    if newly and wake:
         tasks.summary_recompute_pending.delay_on_commit(ids[0] if ids is not None and len(ids) == 1 else None)
     return bool(newly)
 
@@ -358,8 +359,12 @@ def summary_marks_sweep() -> list[int]:
 
 
 def summary_recompute_all(*, treaty_ids: Iterable[int] | None = None, reason: str = "full recompute") -> list[int]:
-    """Mark every treaty (or those given) for a recompute, pending or not; returns their ids."""
-    summary_mark(treaty_ids=treaty_ids, reason=reason)
+    """Mark every treaty (or those given) for a recompute, pending or not; returns the pending ids.
+
+    It sends no wake-up: the caller recomputes them or fans out one task per treaty.
+    """
+    treaty_ids = None if treaty_ids is None else list(treaty_ids)
+    summary_mark(treaty_ids=treaty_ids, reason=reason, wake=False)
     marks = SummaryMark.objects.filter(pending=True)
     if treaty_ids is not None:
         marks = marks.filter(pk__in=list(treaty_ids))

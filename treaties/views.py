@@ -13,7 +13,17 @@ from treaties import exports
 from treaties.choices import CountBasis
 from treaties.forms import AsOfForm
 from treaties.models import Treaty
-from treaties.selectors import status_counts, treaty_status_rows
+from countries.models import RegionScheme
+from treaties.selectors import (
+    forum_summary_rows,
+    region_summary_rows,
+    status_counts,
+    summary_freshness,
+    treaty_status_rows,
+)
+
+# The scheme of `/regions.csv` and of the treaty page's regional summary when none is named.
+DEFAULT_SCHEME_SLUG = "m49"
 
 
 def bad_request(request: HttpRequest, errors: dict) -> HttpResponse:
@@ -73,7 +83,20 @@ class TreatyDetailView(AsOfMixin, TemplateView):
             "treaty": treaty,
             "rows": rows,
             "counts": status_counts(row.status for row in rows),
+            **summary_context(treaty=treaty, on=self.on, count=self.count),
         }
+
+
+def summary_context(*, treaty: Treaty, on: datetime.date, count: str) -> dict:
+    """The regional summary (default scheme) with its freshness, for a page that shows them."""
+    scheme = RegionScheme.objects.filter(slug=DEFAULT_SCHEME_SLUG).first()
+    rows = region_summary_rows(treaty=treaty, scheme=scheme, on=on, count=count) if scheme else []
+    return {
+        "scheme": scheme,
+        "region_rows": rows,
+        "freshness": summary_freshness(treaty=treaty),
+        "computed_on_demand": bool(rows) and rows[0].computed_at is None,
+    }
 
 
 class TreatyStatusExportView(AsOfMixin, View):
@@ -86,5 +109,38 @@ class TreatyStatusExportView(AsOfMixin, View):
             exports.STATUS_HEADER,
             exports.status_rows(rows),
             filename=export_filename(treaty.slug, "status", on=self.on),
+            bom=request.GET.get("bom") == "1",
+        )
+
+
+def _treaty_from(request: HttpRequest) -> Treaty:
+    return get_object_or_404(Treaty, slug=request.GET.get("treaty") or settings.DEFAULT_TREATY_SLUG)
+
+
+class RegionSummaryExportView(AsOfMixin, View):
+    """`/regions.csv?treaty=&scheme=&date=&count=`: one row per region of the scheme, then "(no region)" if any."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        treaty = _treaty_from(request)
+        scheme = get_object_or_404(RegionScheme, slug=request.GET.get("scheme") or DEFAULT_SCHEME_SLUG)
+        rows = region_summary_rows(treaty=treaty, scheme=scheme, on=self.on, count=self.count)
+        return csv_response(
+            exports.REGION_SUMMARY_HEADER,
+            exports.region_summary_rows(rows, scheme),
+            filename=export_filename(treaty.slug, "regions", scheme.slug, on=self.on),
+            bom=request.GET.get("bom") == "1",
+        )
+
+
+class ForumSummaryExportView(AsOfMixin, View):
+    """`/forums.csv?treaty=&date=&count=`: one row per forum, counting its members on the date."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        treaty = _treaty_from(request)
+        rows = forum_summary_rows(treaty=treaty, on=self.on, count=self.count)
+        return csv_response(
+            exports.FORUM_SUMMARY_HEADER,
+            exports.forum_summary_rows(rows),
+            filename=export_filename(treaty.slug, "forums", on=self.on),
             bom=request.GET.get("bom") == "1",
         )
