@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, render
 from django.views import View
 from django.views.generic import TemplateView
 
+from countries.models import RegionScheme
 from ottawa_tracker.csvio import csv_response, export_filename
 from treaties import exports
 from treaties.choices import CountBasis
 from treaties.forms import AsOfForm
 from treaties.models import Treaty
-from countries.models import RegionScheme
 from treaties.selectors import (
     forum_summary_rows,
     region_summary_rows,
