@@ -5,7 +5,6 @@ so a message lost with the broker costs a delay (the sweep re-sends it every min
 never a wrong figure.
 """
 
-import functools
 import logging
 
 from celery import shared_task
@@ -25,7 +24,12 @@ class WakeUpTask(DjangoTask):
     """
 
     def delay_on_commit(self, *args, **kwargs) -> None:
-        transaction.on_commit(functools.partial(self.delay, *args, **kwargs), robust=True)
+        def send() -> None:
+            self.delay(*args, **kwargs)
+
+        # A named function, not a functools.partial: Django names the callback when it logs its error.
+        send.__qualname__ = f"{self.name}.delay"
+        transaction.on_commit(send, robust=True)
 
 
 @shared_task(base=WakeUpTask, bind=True, acks_late=True, max_retries=3)

@@ -11,6 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.db import connection
@@ -26,8 +27,7 @@ def services_required() -> bool:
 
 def _reset_broker_connections() -> None:
     """Forget the connections to the old broker, so the next task is sent to the new one."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    kombu.pools.reset()  # closes every pooled connection and empties kombu's registries
     celery_app._pool = None
     with contextlib.suppress(AttributeError, KeyError):
         celery_app.__dict__["amqp"]._producer_pool = None
