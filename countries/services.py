@@ -89,11 +89,17 @@ def region_scheme_delete(*, scheme: RegionScheme, user: AbstractBaseUser | None 
     _delete(scheme, user=user, reason=reason)
 
 
+def _labels_change(instance: Region | Forum) -> bool:
+    """New, or renamed: summaries keep each row's name and slug, so they need a recompute."""
+    before = type(instance).objects.filter(pk=instance.pk).values("name", "slug").first() if instance.pk else None
+    return before is None or before != {"name": instance.name, "slug": instance.slug}
+
+
 def region_save(
     *, region: Region, user: AbstractBaseUser | None = None, reason: str = "", validate: bool = True
 ) -> Region:
-    """A new region needs its summary row (with no countries yet); renaming one changes no count."""
-    return _save(region, user=user, reason=reason, validate=validate, counts=region.pk is None)
+    """A new region needs its summary row (with no countries yet); a renamed one its new name."""
+    return _save(region, user=user, reason=reason, validate=validate, counts=_labels_change(region))
 
 
 def region_delete(*, region: Region, user: AbstractBaseUser | None = None, reason: str = "") -> None:
@@ -114,8 +120,8 @@ def region_assignment_delete(
 
 
 def forum_save(*, forum: Forum, user: AbstractBaseUser | None = None, reason: str = "", validate: bool = True) -> Forum:
-    """A new forum needs its summary row; renaming one changes no count."""
-    return _save(forum, user=user, reason=reason, validate=validate, counts=forum.pk is None)
+    """A new forum needs its summary row; a renamed one its new name."""
+    return _save(forum, user=user, reason=reason, validate=validate, counts=_labels_change(forum))
 
 
 def forum_delete(*, forum: Forum, user: AbstractBaseUser | None = None, reason: str = "") -> None:

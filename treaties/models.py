@@ -204,6 +204,7 @@ class SummaryFigures(models.Model):
 # participants a scheme leaves out) and "forum:<id>" (members with the role `member`).
 # A panel is the set of groupings shown together: "world", "scheme:<id>" or "forums".
 GROUPING_LENGTH = 40
+LABEL_LENGTH = 150
 _FIGURES_ADD_UP = Q(
     countries=F("state_party")
     + F("consented_not_in_force")
@@ -229,6 +230,8 @@ class Summary(SummaryFigures):
     scheme = models.ForeignKey("countries.RegionScheme", null=True, blank=True, on_delete=models.CASCADE)
     region = models.ForeignKey("countries.Region", null=True, blank=True, on_delete=models.CASCADE)
     forum = models.ForeignKey("countries.Forum", null=True, blank=True, on_delete=models.CASCADE)
+    label = models.CharField(max_length=LABEL_LENGTH, help_text="The region's or forum's name when computed.")
+    slug = models.CharField(max_length=60, blank=True, help_text="The region's or forum's slug when computed.")
     parties = models.PositiveIntegerField()
     on_board_share = models.FloatField()
     computed_at = models.DateTimeField()
@@ -273,6 +276,9 @@ class SummarySpan(SummaryFigures):
     scheme = models.ForeignKey("countries.RegionScheme", null=True, blank=True, on_delete=models.CASCADE)
     region = models.ForeignKey("countries.Region", null=True, blank=True, on_delete=models.CASCADE)
     forum = models.ForeignKey("countries.Forum", null=True, blank=True, on_delete=models.CASCADE)
+    # Kept with the figures, so the as-of query reads one table (a rename marks the summaries).
+    label = models.CharField(max_length=LABEL_LENGTH)
+    slug = models.CharField(max_length=60, blank=True)
     valid_from = models.DateField()
     valid_until = models.DateField(help_text="The first day the counts are different.")
 
@@ -288,8 +294,10 @@ class SummarySpan(SummaryFigures):
             models.CheckConstraint(condition=_FIGURES_ADD_UP, name="%(app_label)s_%(class)s_statuses_add_up"),
         ]
         indexes = [
-            # The as-of query: one treaty, one way of counting, one panel, spans holding a date.
-            models.Index(fields=["treaty", "count", "panel", "valid_from"], name="summaryspan_as_of"),
+            # The as-of query: one treaty, one way of counting, one panel, spans holding a date. With
+            # `valid_until` in the index the scan skips the spans that ended before the date without
+            # reading them; only the handful that hold it are fetched.
+            models.Index(fields=["treaty", "count", "panel", "valid_from", "valid_until"], name="summaryspan_as_of"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Reads: where countries stand under a treaty on a date, and the rows of its tables."""
 
 import datetime
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from countries.choices import MembershipRole
 from countries.models import Country, Forum, ForumMembership, Region, RegionAssignment, RegionScheme
@@ -22,6 +24,8 @@ from treaties.summaries import (
     BEGINNING,
     END,
     FORUMS_PANEL,
+    NO_REGION_LABEL,
+    WORLD_LABEL,
     WORLD_PANEL,
     Groupings,
     counts_of,
@@ -95,8 +99,6 @@ def status_counts(statuses: Iterable[CountryStatus]) -> dict[str, int | float]:
 
 # Summaries ------------------------------------------------------------------------------
 
-NO_REGION_LABEL = "(no region)"
-WORLD_LABEL = "All participants"
 # On-demand answers stay in the cache this long; their keys change with every mark and recompute anyway.
 CACHE_SECONDS = 24 * 3600
 # After a cache error, pages skip the cache for this long rather than wait on a frozen Redis each time.
@@ -113,8 +115,8 @@ FIGURES = (
     "non_signatory",
     "on_board",
 )
-# One row of a panel as plain values (what the cache holds): the grouping key, the region
-# (id, slug, name, code), the forum (id, slug, name, short name), then FIGURES.
+# One row of a panel as plain values (what the cache holds):
+# (grouping key, region id, forum id, label, slug, *FIGURES).
 PanelTuple = tuple
 
 
@@ -123,8 +125,9 @@ class SummaryRow:
     """One grouping's counts under a treaty on a date: a row of a regional or forum summary.
 
     `region` and `forum` are None for the world and for a scheme's "no region" row (whose
-    `label` says so); `computed_at` is None when the row was computed on demand; `pending`
-    says a recompute is waiting, so the figures may not show the latest changes yet.
+    `label` says so); they carry the id, name and slug the summary was computed with.
+    `computed_at` is None when the row was computed on demand; `pending` says a recompute
+    is waiting, so the figures may not show the latest changes yet.
     """
 
     key: str
@@ -171,13 +174,27 @@ class SummaryFreshness:
 
 
 def summary_freshness(*, treaty: Treaty) -> SummaryFreshness:
-    """The treaty's mark, in one query; a treaty never marked has never been computed."""
-    mark = (
-        SummaryMark.objects.filter(pk=treaty.pk)
-        .values_list("computed_at", "pending", "pending_since", "reason", "version")
-        .first()
-    )
-    return SummaryFreshness(*mark) if mark else SummaryFreshness(computed_at=None, pending=False)
+    """The treaty's mark, in one query; a treaty never marked has never been computed.
+
+    Raw SQL: every summary read starts here, and compiling the ORM query would cost more
+    than running it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_MARK_SQL, [treaty.pk])
+        mark = cursor.fetchone()
+    if mark is None:
+        return SummaryFreshness(computed_at=None, pending=False)
+    computed_at, pending, pending_since, reason, version = mark
+    return SummaryFreshness(_datetime(computed_at), bool(pending), _datetime(pending_since), reason, version)
+
+
+def _datetime(value) -> datetime.datetime | None:
+    """A timestamp read with raw SQL: SQLite gives it naive (in UTC) or as text, PostgreSQL aware."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
 
 
 def summary_groupings() -> Groupings:
@@ -200,9 +217,9 @@ def summary_groupings() -> Groupings:
         participants=participants,
         lineage=country_lineage_map(),
         schemes=list(RegionScheme.objects.order_by("pk").values_list("pk", flat=True)),
-        regions=list(Region.objects.order_by("pk").values_list("pk", "scheme_id")),
+        regions=list(Region.objects.order_by("pk").values_list("pk", "scheme_id", "name", "slug")),
         region_of=dict(region_of),
-        forums=list(Forum.objects.order_by("pk").values_list("pk", flat=True)),
+        forums=list(Forum.objects.order_by("pk").values_list("pk", "name", "slug")),
         members=members,
     )
 
@@ -213,7 +230,7 @@ def region_summary_rows(*, treaty: Treaty, scheme: RegionScheme, on: datetime.da
 
 
 def forum_summary_rows(*, treaty: Treaty, on: datetime.date, count: str) -> list[SummaryRow]:
-    """A row per forum (by name), counting its members (role `member`) on the date."""
+    """A row per forum (by name), counting its members (role `member`) on the date; observers are not counted."""
     return _panel_rows(treaty=treaty, panel=FORUMS_PANEL, on=on, count=count)
 
 
@@ -246,13 +263,12 @@ def summary_panel_from_events(*, treaty: Treaty, panel: str, on: datetime.date, 
     statuses = {row.country.pk: row.status for row in treaty_status_rows(treaty=treaty, on=on, count=count)}
     members: dict[str, list[int]] = defaultdict(list)
     meta: dict[str, tuple] = {}
-    none4 = (None, None, None, None)
     if panel == WORLD_PANEL:
-        meta["world"] = (*none4, *none4)
+        meta["world"] = (None, None, WORLD_LABEL, "")
         members["world"] = list(statuses)
     elif panel == FORUMS_PANEL:
-        for pk, slug, name, short_name in Forum.objects.values_list("pk", "slug", "name", "short_name"):
-            meta[f"forum:{pk}"] = (*none4, pk, slug, name, short_name)
+        for pk, name, slug in Forum.objects.values_list("pk", "name", "slug"):
+            meta[f"forum:{pk}"] = (None, pk, name, slug)
         lineage = country_lineage_map()
         seats = defaultdict(set)
         for forum_id, holder in (
@@ -266,11 +282,9 @@ def summary_panel_from_events(*, treaty: Treaty, panel: str, on: datetime.date, 
                 members[f"forum:{forum_id}"].append(country)
     else:
         scheme_id = int(panel.split(":")[1])
-        meta[f"noregion:{scheme_id}"] = (*none4, *none4)
-        for pk, slug, name, code in Region.objects.filter(scheme_id=scheme_id).values_list(
-            "pk", "slug", "name", "code"
-        ):
-            meta[f"region:{pk}"] = (pk, slug, name, code, *none4)
+        meta[f"noregion:{scheme_id}"] = (None, None, NO_REGION_LABEL, "")
+        for pk, name, slug in Region.objects.filter(scheme_id=scheme_id).values_list("pk", "name", "slug"):
+            meta[f"region:{pk}"] = (pk, None, name, slug)
         region_of = dict(RegionAssignment.objects.filter(scheme_id=scheme_id).values_list("country_id", "region_id"))
         for country in statuses:
             region_id = region_of.get(country)
@@ -288,38 +302,26 @@ def summary_panel_from_events(*, treaty: Treaty, panel: str, on: datetime.date, 
 def summary_panel_from_spans(*, treaty: Treaty, panel: str, on: datetime.date, count: str) -> list[PanelTuple]:
     """A panel on any date from the spans the last recompute wrote: one indexed range query.
 
-    Raw SQL because the statement is fixed and hot: it is the whole cost of an uncached
-    dashboard on a date that is not stored, and the ORM's compiling would be most of it.
+    Raw SQL on one table, because the statement is fixed and hot: it is the whole cost of an
+    uncached summary on a date that is not stored, and compiling or planning joins would be
+    most of it.
     """
     with connection.cursor() as cursor:
         cursor.execute(_SPAN_SQL, [treaty.pk, count, panel, on, on])
         return cursor.fetchall()
 
 
-def _span_sql() -> str:
-    span, region, forum = SummarySpan._meta.db_table, Region._meta.db_table, Forum._meta.db_table
-    figures = ", ".join(f"s.{name}" for name in FIGURES)
-    # Table and column names come from the models, never from a request; values are parameters.
-    return (
-        f"SELECT s.grouping, s.region_id, r.slug, r.name, r.code, s.forum_id, f.slug, f.name, f.short_name, {figures} "  # noqa: S608
-        f"FROM {span} s LEFT JOIN {region} r ON r.id = s.region_id LEFT JOIN {forum} f ON f.id = s.forum_id "
-        "WHERE s.treaty_id = %s AND s.count = %s AND s.panel = %s AND s.valid_from <= %s AND s.valid_until > %s"
-    )
-
-
-_SPAN_SQL = _span_sql()
-_STORED_COLUMNS = (
-    "grouping",
-    "region_id",
-    "region__slug",
-    "region__name",
-    "region__code",
-    "forum_id",
-    "forum__slug",
-    "forum__name",
-    "forum__short_name",
-    *FIGURES,
+_COLUMNS = ("grouping", "region_id", "forum_id", "label", "slug", *FIGURES)
+# Table and column names come from the models, never from a request; every value is a parameter.
+_SPAN_SQL = (
+    f"SELECT {', '.join(_COLUMNS)} FROM {SummarySpan._meta.db_table} "  # noqa: S608
+    "WHERE treaty_id = %s AND count = %s AND panel = %s AND valid_from <= %s AND valid_until > %s"
 )
+_MARK_SQL = (
+    "SELECT computed_at, pending, pending_since, reason, version "  # noqa: S608
+    f"FROM {SummaryMark._meta.db_table} WHERE treaty_id = %s"
+)
+_STORED_COLUMNS = _COLUMNS
 
 
 def _panel_rows(
@@ -337,7 +339,7 @@ def _panel_rows(
     freshness = summary_freshness(treaty=treaty)
     if freshness.computed_at is not None:
         computed_on = timezone.localdate(freshness.computed_at)
-        if on in summary_dates(opened=treaty.opened_for_signature, today=computed_on):
+        if on in _stored_dates(treaty.opened_for_signature, computed_on):
             stored = list(
                 Summary.objects.filter(treaty=treaty, count=count, date=on, panel=panel).values_list(
                     *_STORED_COLUMNS, "computed_at"
@@ -360,6 +362,11 @@ def _panel_rows(
     return _rows(values, on=on, count=count, scheme=scheme, computed_at=None, pending=freshness.pending)
 
 
+@functools.lru_cache(maxsize=256)
+def _stored_dates(opened: datetime.date | None, today: datetime.date) -> frozenset[datetime.date]:
+    return frozenset(summary_dates(opened=opened, today=today))
+
+
 def _row(
     values: PanelTuple,
     *,
@@ -369,25 +376,18 @@ def _row(
     computed_at: datetime.datetime | None,
     pending: bool,
 ) -> SummaryRow:
-    key, region_id, region_slug, region_name, region_code, forum_id, forum_slug, forum_name, forum_short = values[:9]
-    region = forum = None
-    if region_id is not None:
-        region = Region(pk=region_id, scheme=scheme, slug=region_slug, name=region_name, code=region_code)
-        label = region_name
-    elif forum_id is not None:
-        forum = Forum(pk=forum_id, slug=forum_slug, name=forum_name, short_name=forum_short)
-        label = forum_name
-    else:
-        label = WORLD_LABEL if key == "world" else NO_REGION_LABEL
+    key, region_id, forum_id, label, slug = values[:5]
+    region = None if region_id is None else Region(pk=region_id, scheme=scheme, name=label, slug=slug)
+    forum = None if forum_id is None else Forum(pk=forum_id, name=label, slug=slug)
     return SummaryRow(
-        key=key,
-        label=label,
-        date=on,
-        count=count,
-        scheme=scheme,
-        region=region,
-        forum=forum,
-        **dict(zip(FIGURES, values[9:], strict=True)),
+        key,
+        label,
+        on,
+        count,
+        scheme,
+        region,
+        forum,
+        *values[5:],
         computed_at=computed_at,
         pending=pending,
     )

@@ -238,6 +238,8 @@ def summary_recompute(*, treaty_id: int, token: str, today: datetime.date | None
                 grouping.scheme_id,
                 grouping.region_id,
                 grouping.forum_id,
+                grouping.label,
+                grouping.slug,
             )
             these = spans[(count, grouping.key)]
             for start, end, figures in these:
@@ -269,7 +271,7 @@ def summary_recompute(*, treaty_id: int, token: str, today: datetime.date | None
     )
 
 
-_WHERE_COLUMNS = ("treaty_id", "count", "panel", "grouping", "scheme_id", "region_id", "forum_id")
+_WHERE_COLUMNS = ("treaty_id", "count", "panel", "grouping", "scheme_id", "region_id", "forum_id", "label", "slug")
 _FIGURE_COLUMNS = (
     "countries",
     "state_party",
@@ -353,6 +355,13 @@ def summary_marks_process(
             except (SummaryClaimLost, Treaty.DoesNotExist) as exc:
                 logger.warning("summaries of treaty %s not written: %s", pk, exc)
                 continue
+            except BaseException:
+                # Give the mark back (pending, unclaimed), so the sweep or the next wake-up retries
+                # instead of the claim blocking the treaty until it goes stale.
+                SummaryMark.objects.filter(pk=pk, claim_token=token).update(
+                    pending=True, pending_since=timezone.now(), claimed_at=None, claim_token=""
+                )
+                raise
             recomputed = True
             logger.info(
                 "recomputed the summaries of %s: %d summaries, %d spans in %.2fs",

@@ -230,9 +230,9 @@ class Groupings:
     participants: dict[int, Interval]
     lineage: dict[int, tuple[int, ...]]
     schemes: Sequence[int]
-    regions: Sequence[tuple[int, int]]  # (region id, scheme id)
+    regions: Sequence[tuple[int, int, str, str]]  # (region id, scheme id, name, slug)
     region_of: dict[int, dict[int, int]]
-    forums: Sequence[int]
+    forums: Sequence[tuple[int, str, str]]  # (forum id, name, slug)
     members: dict[int, dict[int, list[Interval]]]
 
 
@@ -242,6 +242,8 @@ class Grouping:
 
     key: str
     panel: str
+    label: str
+    slug: str = ""
     scheme_id: int | None = None
     region_id: int | None = None
     forum_id: int | None = None
@@ -250,6 +252,8 @@ class Grouping:
 
 WORLD_PANEL = "world"
 FORUMS_PANEL = "forums"
+WORLD_LABEL = "All participants"
+NO_REGION_LABEL = "(no region)"
 
 
 def scheme_panel(scheme_id: int) -> str:
@@ -264,7 +268,7 @@ def groupings_of(data: Groupings) -> list[Grouping]:
     Disarmament counts for Serbia and Montenegro); observers and partners are not counted.
     """
     existence = {country: ((start, end),) for country, (start, end) in data.participants.items()}
-    result = [Grouping(key="world", panel=WORLD_PANEL, members=tuple(existence.items()))]
+    result = [Grouping(key="world", panel=WORLD_PANEL, label=WORLD_LABEL, members=tuple(existence.items()))]
     by_region: dict[int, list] = defaultdict(list)
     for scheme_id in data.schemes:
         assigned = data.region_of.get(scheme_id, {})
@@ -274,20 +278,26 @@ def groupings_of(data: Groupings) -> list[Grouping]:
             (outside if region_id is None else by_region[region_id]).append((country, mask))
         result.append(
             Grouping(
-                key=f"noregion:{scheme_id}", panel=scheme_panel(scheme_id), scheme_id=scheme_id, members=tuple(outside)
+                key=f"noregion:{scheme_id}",
+                panel=scheme_panel(scheme_id),
+                label=NO_REGION_LABEL,
+                scheme_id=scheme_id,
+                members=tuple(outside),
             )
         )
-    for region_id, scheme_id in data.regions:
+    for region_id, scheme_id, name, slug in data.regions:
         result.append(
             Grouping(
                 key=f"region:{region_id}",
                 panel=scheme_panel(scheme_id),
+                label=name,
+                slug=slug,
                 scheme_id=scheme_id,
                 region_id=region_id,
                 members=tuple(by_region.get(region_id, ())),
             )
         )
-    for forum_id in data.forums:
+    for forum_id, name, slug in data.forums:
         seats = data.members.get(forum_id, {})
         members = []
         for country, (start, end) in data.participants.items():
@@ -295,7 +305,16 @@ def groupings_of(data: Groupings) -> list[Grouping]:
             mask = intervals_intersect(intervals_union(held), (start, end))
             if mask:
                 members.append((country, tuple(mask)))
-        result.append(Grouping(key=f"forum:{forum_id}", panel=FORUMS_PANEL, forum_id=forum_id, members=tuple(members)))
+        result.append(
+            Grouping(
+                key=f"forum:{forum_id}",
+                panel=FORUMS_PANEL,
+                label=name,
+                slug=slug,
+                forum_id=forum_id,
+                members=tuple(members),
+            )
+        )
     return result
 
 

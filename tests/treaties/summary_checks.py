@@ -36,7 +36,7 @@ def recompute_from_scratch(treaty: Treaty) -> None:
 
 
 def by_key(values) -> dict[str, tuple]:
-    return {row[0]: tuple(row[9:]) for row in values}
+    return {row[0]: tuple(row[5:]) for row in values}
 
 
 def assert_spans_match_events(treaty: Treaty, days: list[datetime.date], only: list[str] | None = None) -> None:
