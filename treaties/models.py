@@ -222,14 +222,18 @@ class Summary(SummaryFigures):
     signature and every 31 December since, and every month end of the last five years.
     """
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="summaries")
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="summaries", db_index=False)
     date = models.DateField()
     count = models.CharField(max_length=10, choices=CountBasis.choices)
     panel = models.CharField(max_length=GROUPING_LENGTH)
     grouping = models.CharField(max_length=GROUPING_LENGTH)
-    scheme = models.ForeignKey("countries.RegionScheme", null=True, blank=True, on_delete=models.CASCADE)
-    region = models.ForeignKey("countries.Region", null=True, blank=True, on_delete=models.CASCADE)
-    forum = models.ForeignKey("countries.Forum", null=True, blank=True, on_delete=models.CASCADE)
+    # No index of their own: the treaty leads the constraints' indexes, and the others are only
+    # followed when a scheme, region or forum is deleted; every index slows the recompute's writes.
+    scheme = models.ForeignKey(
+        "countries.RegionScheme", null=True, blank=True, on_delete=models.CASCADE, db_index=False
+    )
+    region = models.ForeignKey("countries.Region", null=True, blank=True, on_delete=models.CASCADE, db_index=False)
+    forum = models.ForeignKey("countries.Forum", null=True, blank=True, on_delete=models.CASCADE, db_index=False)
     label = models.CharField(max_length=LABEL_LENGTH, help_text="The region's or forum's name when computed.")
     slug = models.CharField(max_length=60, blank=True, help_text="The region's or forum's slug when computed.")
     parties = models.PositiveIntegerField()
@@ -252,10 +256,6 @@ class Summary(SummaryFigures):
                 condition=Q(on_board__lte=F("countries")), name="%(app_label)s_%(class)s_on_board_among_countries"
             ),
         ]
-        indexes = [
-            # The "states parties over time" series reads one grouping's dates in order.
-            models.Index(fields=["treaty", "grouping", "count", "date"], name="summary_series"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.treaty_id} {self.grouping} on {self.date} ({self.count})"
@@ -269,13 +269,17 @@ class SummarySpan(SummaryFigures):
     number of events, instead of a pass over a treaty's events.
     """
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="summary_spans")
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="summary_spans", db_index=False)
     count = models.CharField(max_length=10, choices=CountBasis.choices)
     panel = models.CharField(max_length=GROUPING_LENGTH)
     grouping = models.CharField(max_length=GROUPING_LENGTH)
-    scheme = models.ForeignKey("countries.RegionScheme", null=True, blank=True, on_delete=models.CASCADE)
-    region = models.ForeignKey("countries.Region", null=True, blank=True, on_delete=models.CASCADE)
-    forum = models.ForeignKey("countries.Forum", null=True, blank=True, on_delete=models.CASCADE)
+    # No index of their own: the treaty leads the constraints' indexes, and the others are only
+    # followed when a scheme, region or forum is deleted; every index slows the recompute's writes.
+    scheme = models.ForeignKey(
+        "countries.RegionScheme", null=True, blank=True, on_delete=models.CASCADE, db_index=False
+    )
+    region = models.ForeignKey("countries.Region", null=True, blank=True, on_delete=models.CASCADE, db_index=False)
+    forum = models.ForeignKey("countries.Forum", null=True, blank=True, on_delete=models.CASCADE, db_index=False)
     # Kept with the figures, so the as-of query reads one table (a rename marks the summaries).
     label = models.CharField(max_length=LABEL_LENGTH)
     slug = models.CharField(max_length=60, blank=True)
