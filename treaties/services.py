@@ -143,7 +143,8 @@ def summary_mark(*, treaty_ids: Iterable[int] | None = None, reason: str, wake: 
        bump `version` and `marked_at`. Until this transaction commits no worker can claim the
        mark, so the recompute that claims it next reads this change.
     3. Set `pending` where it was not set. Only then does a wake-up go out, after commit: a
-       mark already pending has its wake-up on the way, so a burst of edits sends one.
+       mark already pending has its wake-up on the way, so a burst of edits sends one (unless
+       that mark has waited so long that its wake-up was surely lost).
     """
     from treaties import tasks  # tasks call services: imported here so that the modules load in either order
 
@@ -158,7 +159,13 @@ def summary_mark(*, treaty_ids: Iterable[int] | None = None, reason: str, wake: 
         list(marks.select_for_update().order_by("pk").values_list("pk", flat=True))
         marks.update(version=F("version") + 1, marked_at=now, reason=reason[:200])
         newly = marks.filter(pending=False).update(pending=True, pending_since=now)
-    if newly and wake:
+        lagging = False
+        if wake and not newly:
+            # A mark left waiting much longer than a worker waits has probably lost its wake-up
+            # (the broker was down): wake again now rather than at the next sweep.
+            lost = now - timedelta(seconds=settings.SUMMARY_SETTLE_SECONDS + 2 * settings.SUMMARY_MAX_WAIT_SECONDS)
+            lagging = marks.filter(claimed_at__isnull=True, pending_since__lt=lost).exists()
+    if wake and (newly or lagging):
         tasks.summary_recompute_pending.delay_on_commit(ids[0] if ids is not None and len(ids) == 1 else None)
     return bool(newly)
 

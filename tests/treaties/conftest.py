@@ -29,8 +29,7 @@ def _reset_broker_connections() -> None:
     """Forget the connections to the old broker, so the next task is sent to the new one."""
     kombu.pools.reset()  # closes every pooled connection and empties kombu's registries
     celery_app._pool = None
-    with contextlib.suppress(AttributeError, KeyError):
-        celery_app.__dict__["amqp"]._producer_pool = None
+    celery_app.__dict__.pop("amqp", None)  # its producer pool and queues, made from the old settings
 
 
 @contextlib.contextmanager

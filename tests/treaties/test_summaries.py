@@ -1,4 +1,4 @@
-"""Stored summaries: the pure timeline and span functions, marks, claims and the recompute."""
+"""Stored summaries: marks, claims, the recompute, the selectors, the tasks and the command."""
 
 import datetime
 import io
@@ -113,6 +113,17 @@ def test_wake_up_is_queued_on_commit_once_per_burst(ottawa, django_capture_on_co
         delay.assert_not_called()  # nothing is sent before commit
         callbacks[0]()
         delay.assert_called_once_with(ottawa.pk)
+
+
+def test_a_mark_waiting_too_long_is_woken_again_by_the_next_edit(ottawa, django_capture_on_commit_callbacks):
+    services.summary_mark(treaty_ids=[ottawa.pk], reason="its wake-up was lost", wake=False)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.summary_mark(treaty_ids=[ottawa.pk], reason="soon after")
+    assert callbacks == []  # pending for a moment: its wake-up may be on the way
+    SummaryMark.objects.filter(pk=ottawa.pk).update(pending_since=timezone.now() - datetime.timedelta(minutes=5))
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.summary_mark(treaty_ids=[ottawa.pk], reason="much later")
+    assert len(callbacks) == 1
 
 
 def test_event_moved_to_another_treaty_marks_both(ottawa):
