@@ -5,13 +5,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from countries.models import Country
+from countries.models import Country, Forum, Region
 from countries.selectors import country_lineage_map
 from treaties.choices import LEGAL_KINDS, STATUS_ORDER, EventKind
 from treaties.models import StatusEvent, Treaty
 from treaties.status import Act, CountryStatus, country_status
+
+# The event list's order: a total order that depends only on what an event records, not on
+# its id, so an export imported elsewhere and exported again gives the same file.
+EVENT_ORDER = ("date", "country__name", "kind", "treaty__slug")
 
 # The kinds the status rule reads: legal acts and stances.
 RULE_KINDS = sorted(LEGAL_KINDS | {EventKind.STANCE})
@@ -73,3 +77,19 @@ def status_counts(statuses: Iterable[CountryStatus]) -> dict[str, int | float]:
     counts["on_board"] = on_board
     counts["on_board_share"] = round(on_board / total, 4) if total else 0.0
     return counts
+
+
+def status_event_list() -> QuerySet[StatusEvent]:
+    """Every event with its country and treaty, in the order the event list and its CSV use."""
+    return StatusEvent.objects.select_related("country", "treaty").order_by(*EVENT_ORDER)
+
+
+def event_filter_choices() -> dict[str, list]:
+    """What the event list's filter form offers: treaties, countries, regions by scheme, forums (four queries)."""
+    return {
+        "treaties": list(Treaty.objects.order_by("short_name")),
+        "countries": list(Country.objects.order_by("name").only("iso3", "name")),
+        "regions": list(Region.objects.select_related("scheme").order_by("scheme__name", "name")),
+        "forums": list(Forum.objects.order_by("name")),
+        "kinds": EventKind.choices,
+    }
