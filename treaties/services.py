@@ -1,12 +1,20 @@
 """Writes: every change to treaties and status events goes through here."""
 
 import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from countries.models import Country
+from countries.selectors import country_lineage_map
+from treaties.forms import StatusEventImportForm
+from treaties.imports import CsvRow, RowError
 from treaties.models import StatusEvent, Treaty
 from treaties.validation import status_event_problems
 
@@ -73,3 +81,194 @@ def _stamp_history(instance, *, user: AbstractBaseUser | None, reason: str) -> N
         instance._history_user = user
     if reason:
         instance._change_reason = reason
+
+
+# Fields an import may change on an existing event; the others make up its identity.
+IMPORT_CHANGE_FIELDS = ("value", "effective_date", "end_date", "source", "note")
+IMPORT_BATCH = 2000
+PROGRESS_EVERY = 10_000
+
+
+@dataclass
+class ChangedEvent:
+    number: int
+    event: StatusEvent
+    changes: dict[str, tuple[object, object]]
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or would do in a dry run, row by row."""
+
+    rows: int = 0
+    created: list[tuple[int, StatusEvent]] = field(default_factory=list)
+    changed: list[ChangedEvent] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = True
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def status_event_import(
+    *,
+    rows: Sequence[CsvRow],
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    reason: str = "CSV import",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import event rows (from `imports.status_event_csv_read`): all of them, or none.
+
+    A row's identity is (country, treaty, kind, date): a row matching an event with the
+    same values leaves it unchanged, one with other values changes it, any other row
+    creates an event. Steps:
+
+    1. Each row is read with `StatusEventImportForm` against countries and treaties
+       loaded once; a row repeating another row's identity is an error.
+    2. The existing events of those treaties, countries and the states they continue are
+       loaded in one query, and every new or changed row is checked by
+       `status_event_problems` against them and the file's other rows: the file is checked
+       as a whole, whatever the order of its rows, with the same words as the admin.
+    3. With no bad row, creates and changes are written in one transaction with a history
+       entry each naming `user`; a dry run rolls them back.
+    """
+    report = progress or (lambda stage, done, total: None)
+    result = ImportResult(rows=len(rows), dry_run=dry_run)
+    countries = {c.iso3: c for c in Country.objects.all()}
+    treaties = {t.slug: t for t in Treaty.objects.all()}
+    lineage = country_lineage_map()
+    today = timezone.localdate()
+
+    # 1. Each row on its own.
+    accepted: dict[tuple, tuple[int, StatusEvent]] = {}
+    for done, row in enumerate(rows, start=1):
+        if done % PROGRESS_EVERY == 0:
+            report("read", done, len(rows))
+        if row.problem:
+            result.errors.append(RowError(row.number, [row.problem]))
+            continue
+        form = StatusEventImportForm(row.cells, countries=countries, treaties=treaties)
+        if not form.is_valid():
+            result.errors.append(RowError(row.number, _form_messages(form, row.cells)))
+            continue
+        event = form.event()
+        key = (event.treaty_id, event.country_id, event.kind, event.date)
+        if key in accepted:
+            first = accepted[key][0]
+            same = f"{event.country.iso3}, {event.treaty.slug}, {event.kind}, {event.date}"
+            result.errors.append(RowError(row.number, [f"It repeats row {first} ({same}): one row per event."]))
+            continue
+        accepted[key] = (row.number, event)
+    report("read", len(rows), len(rows))
+
+    with transaction.atomic():
+        # 2. Against the record and the rest of the file.
+        existing = _existing_events(accepted.values(), lineage)
+        merged: dict[tuple[int, int], dict[tuple, StatusEvent]] = defaultdict(dict)
+        for event in existing.values():
+            merged[(event.treaty_id, event.country_id)][(event.kind, event.date)] = event
+        to_check: list[tuple[int, StatusEvent]] = []
+        for key, (number, event) in accepted.items():
+            before = existing.get(key)
+            if before is None:
+                result.created.append((number, event))
+            else:
+                changes = {
+                    name: (getattr(before, name), getattr(event, name))
+                    for name in IMPORT_CHANGE_FIELDS
+                    if getattr(before, name) != getattr(event, name)
+                }
+                if not changes:
+                    result.unchanged.append(number)
+                    continue
+                event.pk, event.created_at = before.pk, before.created_at
+                result.changed.append(ChangedEvent(number, event, changes))
+            merged[(event.treaty_id, event.country_id)][(event.kind, event.date)] = event
+            to_check.append((number, event))
+        for done, (number, event) in enumerate(to_check, start=1):
+            if done % PROGRESS_EVERY == 0:
+                report("check", done, len(to_check))
+            others = [
+                other
+                for country_id in (event.country_id, *lineage.get(event.country_id, ()))
+                for other in merged.get((event.treaty_id, country_id), {}).values()
+                if other is not event
+            ]
+            problems = status_event_problems(event, others=others, today=today)
+            if problems:
+                result.errors.append(RowError(number, _problem_messages(problems)))
+        result.errors.sort(key=lambda e: e.number)
+        if result.errors:
+            return result
+
+        # 3. Write, with history, all or nothing.
+        try:
+            with transaction.atomic():
+                _write(result, user=user, reason=reason, report=report)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except DatabaseError as exc:
+            result.errors.append(RowError(0, [f"The database refused the file, so nothing was imported: {exc}"]))
+            return result
+        result.written = not dry_run
+    return result
+
+
+def _existing_events(accepted: Iterable[tuple[int, StatusEvent]], lineage: dict) -> dict[tuple, StatusEvent]:
+    """The recorded events the rows may touch or contradict, by identity, in one query per treaty."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for _number, event in accepted:
+        wanted[event.treaty_id].update((event.country_id, *lineage.get(event.country_id, ())))
+    found: dict[tuple, StatusEvent] = {}
+    for treaty_id, country_ids in wanted.items():
+        for event in StatusEvent.objects.filter(treaty_id=treaty_id, country_id__in=country_ids).iterator(
+            chunk_size=IMPORT_BATCH
+        ):
+            found[(event.treaty_id, event.country_id, event.kind, event.date)] = event
+    return found
+
+
+def _write(result: ImportResult, *, user: AbstractBaseUser | None, reason: str, report: Progress) -> None:
+    created = [event for _number, event in result.created]
+    total = len(created) + len(result.changed)
+    for start in range(0, len(created), IMPORT_BATCH):
+        batch = created[start : start + IMPORT_BATCH]
+        bulk_create_with_history(
+            batch, StatusEvent, batch_size=IMPORT_BATCH, default_user=user, default_change_reason=reason
+        )
+        report("write", start + len(batch), total)
+    now = timezone.now()
+    changed = [item.event for item in result.changed]
+    for start in range(0, len(changed), IMPORT_BATCH):
+        batch = changed[start : start + IMPORT_BATCH]
+        for event in batch:
+            event.updated_at = now
+        bulk_update_with_history(
+            batch,
+            StatusEvent,
+            fields=[*IMPORT_CHANGE_FIELDS, "updated_at"],
+            batch_size=IMPORT_BATCH,
+            default_user=user,
+            default_change_reason=reason,
+        )
+        report("write", len(created) + start + len(batch), total)
+
+
+def _form_messages(form, cells: dict[str, str]) -> list[str]:
+    messages = []
+    for name, errors in form.errors.items():
+        raw = cells.get(name, "")
+        shown = f"{raw[:40]!r}" if raw else "blank"
+        messages.extend(f"{name} ({shown}): {message}" for message in errors)
+    return messages
+
+
+def _problem_messages(problems: dict[str, list[str]]) -> list[str]:
+    return [message if name == "__all__" else f"{name}: {message}" for name, ms in problems.items() for message in ms]
