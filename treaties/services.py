@@ -2,7 +2,7 @@
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,7 +16,7 @@ from countries.selectors import country_lineage_map
 from treaties.forms import StatusEventImportForm
 from treaties.imports import CsvRow, RowError
 from treaties.models import StatusEvent, Treaty
-from treaties.validation import status_event_problems
+from treaties.validation import KINDS_CHECKED_AGAINST, status_event_problems
 
 
 def status_event_validate(*, event: StatusEvent, others: list[StatusEvent] | None = None) -> None:
@@ -136,10 +136,12 @@ def status_event_import(
 
     1. Each row is read with `StatusEventImportForm` against countries and treaties
        loaded once; a row repeating another row's identity is an error.
-    2. The existing events of those treaties, countries and the states they continue are
-       loaded in one query, and every new or changed row is checked by
-       `status_event_problems` against them and the file's other rows: the file is checked
-       as a whole, whatever the order of its rows, with the same words as the admin.
+    2. Treaty by treaty (so memory follows the file, not the record): the events the rows
+       name are looked up in one query, which sorts the rows into create, change and
+       unchanged; then every new or changed row is checked by `status_event_problems`
+       against the recorded events of its country and the states it continues, and the
+       file's other rows. The file is checked as a whole, whatever the order of its rows,
+       with the same words as the admin.
     3. With no bad row, creates and changes are written in one transaction with a history
        entry each naming `user`; a dry run rolls them back.
     """
@@ -171,43 +173,22 @@ def status_event_import(
             continue
         accepted[key] = (row.number, event)
     report("read", len(rows), len(rows))
+    by_treaty: dict[int, list[tuple[int, StatusEvent]]] = defaultdict(list)
+    for number, event in accepted.values():
+        by_treaty[event.treaty_id].append((number, event))
+    del accepted
 
     with transaction.atomic():
-        # 2. Against the record and the rest of the file.
-        existing = _existing_events(accepted.values(), lineage)
-        merged: dict[tuple[int, int], dict[tuple, StatusEvent]] = defaultdict(dict)
-        for event in existing.values():
-            merged[(event.treaty_id, event.country_id)][(event.kind, event.date)] = event
-        to_check: list[tuple[int, StatusEvent]] = []
-        for key, (number, event) in accepted.items():
-            before = existing.get(key)
-            if before is None:
-                result.created.append((number, event))
-            else:
-                changes = {
-                    name: (getattr(before, name), getattr(event, name))
-                    for name in IMPORT_CHANGE_FIELDS
-                    if getattr(before, name) != getattr(event, name)
-                }
-                if not changes:
-                    result.unchanged.append(number)
-                    continue
-                event.pk, event.created_at = before.pk, before.created_at
-                result.changed.append(ChangedEvent(number, event, changes))
-            merged[(event.treaty_id, event.country_id)][(event.kind, event.date)] = event
-            to_check.append((number, event))
-        for done, (number, event) in enumerate(to_check, start=1):
-            if done % PROGRESS_EVERY == 0:
-                report("check", done, len(to_check))
-            others = [
-                other
-                for country_id in (event.country_id, *lineage.get(event.country_id, ()))
-                for other in merged.get((event.treaty_id, country_id), {}).values()
-                if other is not event
-            ]
-            problems = status_event_problems(event, others=others, today=today)
-            if problems:
-                result.errors.append(RowError(number, _problem_messages(problems)))
+        # 2. Against the record and the rest of the file, a treaty at a time.
+        checked = 0
+        for treaty_id, items in by_treaty.items():
+            to_check = _sort_rows(result, treaty_id, items)
+            result.errors.extend(_check_rows(treaty_id, items, to_check, lineage=lineage, today=today))
+            checked += len(items)
+            report("check", checked, len(rows))
+        result.created.sort(key=lambda item: item[0])
+        result.changed.sort(key=lambda item: item.number)
+        result.unchanged.sort()
         result.errors.sort(key=lambda e: e.number)
         if result.errors:
             return result
@@ -225,18 +206,74 @@ def status_event_import(
     return result
 
 
-def _existing_events(accepted: Iterable[tuple[int, StatusEvent]], lineage: dict) -> dict[tuple, StatusEvent]:
-    """The recorded events the rows may touch or contradict, by identity, in one query per treaty."""
-    wanted: dict[int, set[int]] = defaultdict(set)
-    for _number, event in accepted:
-        wanted[event.treaty_id].update((event.country_id, *lineage.get(event.country_id, ())))
-    found: dict[tuple, StatusEvent] = {}
-    for treaty_id, country_ids in wanted.items():
-        for event in StatusEvent.objects.filter(treaty_id=treaty_id, country_id__in=country_ids).iterator(
-            chunk_size=IMPORT_BATCH
-        ):
-            found[(event.treaty_id, event.country_id, event.kind, event.date)] = event
-    return found
+def _sort_rows(result: ImportResult, treaty_id: int, items: list[tuple[int, StatusEvent]]) -> list[int]:
+    """Sort one treaty's rows into created, changed and unchanged; the indexes of the rows to check."""
+    country_ids = {event.country_id for _n, event in items}
+    dates = {event.date for _n, event in items}
+    recorded = {
+        (e.country_id, e.kind, e.date): e
+        for e in StatusEvent.objects.filter(treaty_id=treaty_id, country_id__in=country_ids, date__in=dates)
+    }
+    to_check = []
+    for index, (number, event) in enumerate(items):
+        before = recorded.get((event.country_id, event.kind, event.date))
+        if before is None:
+            result.created.append((number, event))
+        else:
+            changes = {
+                name: (getattr(before, name), getattr(event, name))
+                for name in IMPORT_CHANGE_FIELDS
+                if getattr(before, name) != getattr(event, name)
+            }
+            if not changes:
+                result.unchanged.append(number)
+                continue
+            event.pk, event.created_at = before.pk, before.created_at
+            result.changed.append(ChangedEvent(number, event, changes))
+        to_check.append(index)
+    return to_check
+
+
+def _check_rows(
+    treaty_id: int,
+    items: list[tuple[int, StatusEvent]],
+    to_check: list[int],
+    *,
+    lineage: dict[int, tuple[int, ...]],
+    today: datetime.date,
+) -> list[RowError]:
+    """Check the new and changed rows of one treaty against its record, as the file would leave it."""
+    if not to_check:
+        return []
+    country_ids = set()
+    for index in to_check:
+        event = items[index][1]
+        country_ids.update((event.country_id, *lineage.get(event.country_id, ())))
+    # The record as the file leaves it: recorded events, replaced or joined by the file's rows.
+    # Recorded positions are not read: no check looks at them, and a file's exact duplicates
+    # of recorded events were sorted out as changes already.
+    after: dict[int, dict[tuple, StatusEvent]] = defaultdict(dict)
+    recorded = StatusEvent.objects.filter(
+        treaty_id=treaty_id, country_id__in=country_ids, kind__in=sorted(KINDS_CHECKED_AGAINST)
+    )
+    for event in recorded.iterator(chunk_size=IMPORT_BATCH):
+        after[event.country_id][(event.kind, event.date)] = event
+    for _number, event in items:
+        if event.country_id in country_ids:
+            after[event.country_id][(event.kind, event.date)] = event
+    errors = []
+    for index in to_check:
+        number, event = items[index]
+        others = [
+            other
+            for country_id in (event.country_id, *lineage.get(event.country_id, ()))
+            for other in after.get(country_id, {}).values()
+            if other is not event
+        ]
+        problems = status_event_problems(event, others=others, today=today)
+        if problems:
+            errors.append(RowError(number, _problem_messages(problems)))
+    return errors
 
 
 def _write(result: ImportResult, *, user: AbstractBaseUser | None, reason: str, report: Progress) -> None:
