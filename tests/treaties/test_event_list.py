@@ -224,6 +224,8 @@ BAD = [
     ("date_before", "date_before=yesterday"),
     ("date_after", "date_after=2020-02-30"),
     ("treaty_id", "treaty_id=x"),
+    ("q", "q=%00"),
+    ("country", "country=%00"),
 ]
 
 
