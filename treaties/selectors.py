@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from countries.models import Country
-from countries.selectors import country_lineage_map
+from countries.models import Country, CountryFormerName, CountrySuccession, ForumMembership, RegionAssignment
+from countries.selectors import country_lineage_map, country_stand_ins
 from treaties.choices import LEGAL_KINDS, STATUS_ORDER, EventKind
 from treaties.models import StatusEvent, Treaty
 from treaties.status import Act, CountryStatus, country_status
@@ -73,3 +73,114 @@ def status_counts(statuses: Iterable[CountryStatus]) -> dict[str, int | float]:
     counts["on_board"] = on_board
     counts["on_board_share"] = round(on_board / total, 4) if total else 0.0
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class MapShape:
+    """One drawn map shape: the country it is, and the status row it shows (its own or its predecessor's)."""
+
+    code: str
+    country: Country | None
+    row: StatusRow | None
+
+
+def status_map_shapes(*, rows: list[StatusRow], codes: Iterable[str]) -> list[MapShape]:
+    """Match map shapes (ISO alpha-2 codes) to status rows; a state that did not exist yet shows its predecessor."""
+    rows_by_id = {row.country.pk: row for row in rows}
+    stand_ins = country_stand_ins(existing=set(rows_by_id))
+    countries = {c.iso2.lower(): c for c in Country.objects.only("pk", "iso2", "iso3", "name")}
+    shapes = []
+    for code in codes:
+        country = countries.get(code)
+        row = None
+        if country is not None:
+            row = rows_by_id.get(country.pk) or rows_by_id.get(stand_ins.get(country.pk, 0))
+        shapes.append(MapShape(code=code, country=country, row=row))
+    return shapes
+
+
+@dataclass(frozen=True, slots=True)
+class TreatyStanding:
+    treaty: Treaty
+    status: CountryStatus
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    """Everything the country page shows, read in a fixed number of queries."""
+
+    country: Country
+    exists: bool
+    standings: list[TreatyStanding]
+    events: list[StatusEvent]
+    regions: list[RegionAssignment]
+    memberships: list[ForumMembership]
+    predecessors: list[CountrySuccession]
+    successors: list[CountrySuccession]
+    former_names: list[CountryFormerName]
+
+
+def country_profile(*, country: Country, on: datetime.date, count: str) -> CountryProfile:
+    """A country's status under every treaty on `on`, its events (and those of the states it continues),
+    regions, forum seats over time and the states before and after it."""
+    ids = [country.pk, *country_lineage_map().get(country.pk, ())]
+    events = list(
+        StatusEvent.objects.filter(country_id__in=ids).select_related("country", "treaty").order_by("date", "kind")
+    )
+    acts: dict[int, list[Act]] = defaultdict(list)
+    for e in events:
+        if e.date <= on or e.kind == EventKind.WITHDRAWAL_EFFECTIVE:
+            acts[e.treaty_id].append(Act(e.kind, e.date, e.value, e.effective_date, e.end_date))
+    standings = [
+        TreatyStanding(treaty=treaty, status=country_status(treaty.rule, acts.get(treaty.pk, []), on, count))
+        for treaty in Treaty.objects.order_by("short_name")
+    ]
+    successions = list(
+        CountrySuccession.objects.filter(Q(predecessor=country) | Q(successor=country)).select_related(
+            "predecessor", "successor"
+        )
+    )
+    return CountryProfile(
+        country=country,
+        exists=country.exists_on(on),
+        standings=standings,
+        events=events,
+        regions=list(RegionAssignment.objects.filter(country=country).select_related("region", "scheme")),
+        memberships=list(
+            ForumMembership.objects.filter(country_id__in=ids)
+            .select_related("forum", "country")
+            .order_by("forum__name", "start_date")
+        ),
+        predecessors=[s for s in successions if s.successor_id == country.pk],
+        successors=[s for s in successions if s.predecessor_id == country.pk],
+        former_names=list(country.former_names.all()),
+    )
+
+
+def latest_events(*, treaty: Treaty, on: datetime.date, limit: int = 10) -> list[StatusEvent]:
+    """The most recent legal acts and positions recorded for a treaty up to `on`, with their sources."""
+    return list(
+        StatusEvent.objects.filter(treaty=treaty, date__lte=on)
+        .exclude(kind=EventKind.UNGA_VOTE)
+        .select_related("country")
+        .order_by("-date", "country__name")[:limit]
+    )
+
+
+# The treaty table's sortable columns: URL value → the value sorted on (None sorts last).
+STATUS_SORTS = {
+    "country": lambda r: r.country.name,
+    "status": lambda r: STATUS_ORDER.index(r.status.status),
+    "signature": lambda r: r.status.signature_date,
+    "consent": lambda r: r.status.consent_date,
+    "in_force": lambda r: r.status.in_force_date,
+    "withdrawal": lambda r: r.status.withdrawal_notice_date,
+}
+
+
+def sort_status_rows(rows: list[StatusRow], sort: str) -> list[StatusRow]:
+    """Rows sorted by a column of STATUS_SORTS (`-` prefix: descending), then by name; blanks last."""
+    key = STATUS_SORTS[sort.removeprefix("-")]
+    present = [r for r in rows if key(r) is not None]
+    present.sort(key=lambda r: (key(r), r.country.name), reverse=sort.startswith("-"))
+    return present + sorted((r for r in rows if key(r) is None), key=lambda r: r.country.name)
