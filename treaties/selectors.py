@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from countries.models import Country, CountryFormerName, CountrySuccession, ForumMembership, RegionAssignment
+from countries.models import (
+    Country,
+    CountryFormerName,
+    CountrySuccession,
+    Forum,
+    ForumMembership,
+    Region,
+    RegionAssignment,
+    RegionScheme,
+)
 from countries.selectors import country_lineage_map, country_stand_ins
 from treaties.choices import LEGAL_KINDS, STATUS_ORDER, EventKind
 from treaties.models import StatusEvent, Treaty
@@ -184,3 +193,105 @@ def sort_status_rows(rows: list[StatusRow], sort: str) -> list[StatusRow]:
     present = [r for r in rows if key(r) is not None]
     present.sort(key=lambda r: (key(r), r.country.name), reverse=sort.startswith("-"))
     return present + sorted((r for r in rows if key(r) is None), key=lambda r: r.country.name)
+
+
+# The URL slug of a scheme's row for participants in none of its regions.
+NO_REGION = "no-region"
+
+
+def region_country_rows(
+    *, treaty: Treaty, scheme: RegionScheme, region: Region | None, on: datetime.date, count: str
+) -> list[StatusRow]:
+    """The participants of one region of a scheme on `on` (region None: those in no region), with status."""
+    assigned = dict(RegionAssignment.objects.filter(scheme=scheme).values_list("country_id", "region_id"))
+    wanted = region.pk if region is not None else None
+    return [
+        row for row in treaty_status_rows(treaty=treaty, on=on, count=count) if assigned.get(row.country.pk) == wanted
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ForumMemberRow:
+    """A participant seated in a forum on a date, its role, and its status under the treaty."""
+
+    country: Country
+    membership: ForumMembership
+    status: CountryStatus
+
+
+@dataclass(frozen=True)
+class ForumMembers:
+    rows: list[ForumMemberRow]
+    # Seats held by entities that are never counted, such as the European Union.
+    not_counted: list[ForumMembership]
+
+    def by_role(self, role: str) -> list[ForumMemberRow]:
+        return [row for row in self.rows if row.membership.role == role]
+
+
+def forum_member_rows(*, treaty: Treaty, forum: Forum, on: datetime.date, count: str) -> ForumMembers:
+    """Who sat in a forum on `on`, with role and status; a continued state's seat counts for its continuator.
+
+    Four queries whatever the size of the forum: the seats, plus the status rows.
+    """
+    seats = list(ForumMembership.objects.active_on(on).filter(forum=forum).select_related("country"))
+    return _seated(seats, treaty_status_rows(treaty=treaty, on=on, count=count), country_lineage_map())
+
+
+def _seated(
+    seats: list[ForumMembership], status_rows: list[StatusRow], lineage: dict[int, tuple[int, ...]]
+) -> ForumMembers:
+    by_holder: dict[int, ForumMembership] = {}
+    for seat in seats:
+        by_holder.setdefault(seat.country_id, seat)
+    rows = []
+    for status_row in status_rows:
+        country_id = status_row.country.pk
+        seat = by_holder.get(country_id) or next(
+            (by_holder[a] for a in lineage.get(country_id, ()) if a in by_holder), None
+        )
+        if seat is not None:
+            rows.append(ForumMemberRow(country=status_row.country, membership=seat, status=status_row.status))
+    counted = {row.membership.pk for row in rows}
+    not_counted = [s for s in seats if s.pk not in counted and not s.country.participant]
+    return ForumMembers(rows=rows, not_counted=not_counted)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One row of a regional or forum dashboard: a grouping and its counts on the date."""
+
+    label: str
+    slug: str
+    counts: dict
+    url: str = ""
+
+
+def region_dashboard_rows(*, treaty: Treaty, scheme: RegionScheme, on: datetime.date, count: str) -> list[GroupRow]:
+    """Counts per region of a scheme, with a row for participants in none of its regions."""
+    rows = treaty_status_rows(treaty=treaty, on=on, count=count)
+    assigned = dict(RegionAssignment.objects.filter(scheme=scheme).values_list("country_id", "region_id"))
+    by_region: dict[int | None, list[CountryStatus]] = defaultdict(list)
+    for row in rows:
+        by_region[assigned.get(row.country.pk)].append(row.status)
+    result = [
+        GroupRow(label=region.name, slug=region.slug, counts=status_counts(by_region.get(region.pk, [])))
+        for region in Region.objects.filter(scheme=scheme).order_by("name")
+    ]
+    if by_region.get(None):
+        result.append(GroupRow(label="In no region", slug=NO_REGION, counts=status_counts(by_region[None])))
+    return result
+
+
+def forum_dashboard_rows(*, treaty: Treaty, on: datetime.date, count: str) -> list[GroupRow]:
+    """Counts per forum: members (not observers) seated on the date."""
+    status_rows = treaty_status_rows(treaty=treaty, on=on, count=count)
+    lineage = country_lineage_map()
+    seats: dict[int, list[ForumMembership]] = defaultdict(list)
+    for seat in ForumMembership.objects.active_on(on).select_related("country"):
+        seats[seat.forum_id].append(seat)
+    rows = []
+    for forum in Forum.objects.order_by("name"):
+        members = _seated(seats[forum.pk], status_rows, lineage).by_role("member")
+        rows.append(GroupRow(label=forum.name, slug=forum.slug, counts=status_counts(m.status for m in members)))
+    return rows
