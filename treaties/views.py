@@ -85,13 +85,13 @@ class TreatyChoiceMixin(AsOfMixin):
         return "?" + urlencode({"treaty": self.treaty.slug, "date": self.on.isoformat(), "count": self.count})
 
 
-class HomeView(AsOfMixin, TemplateView):
-    """The overview of the default treaty: headline counts, the map, latest changes."""
+class HomeView(TreatyChoiceMixin, TemplateView):
+    """The overview of a treaty (the default one unless `treaty` says): headline counts, the map, latest changes."""
 
     template_name = "treaties/home.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        treaty = get_object_or_404(Treaty, slug=settings.DEFAULT_TREATY_SLUG)
+        treaty = self.treaty
         rows = treaty_status_rows(treaty=treaty, on=self.on, count=self.count)
         counts = status_counts(row.status for row in rows)
         return {
