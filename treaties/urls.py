@@ -10,4 +10,16 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="event_list"),
     path("events.csv", views.EventExportView.as_view(), name="event_export"),
     path("treaties/<slug:slug>/status.csv", views.TreatyStatusExportView.as_view(), name="treaty_status_export"),
+    path("treaties/<slug:slug>/map.svg", views.TreatyMapView.as_view(), name="treaty_map"),
+    path("countries/<str:iso3>/", views.CountryDetailView.as_view(), name="country_detail"),
+    path("regions/", views.RegionListView.as_view(), name="region_list"),
+    path("regions/<slug:scheme>/<slug:region>/", views.RegionDetailView.as_view(), name="region_detail"),
+    path(
+        "regions/<slug:scheme>/<slug:region>/countries.csv",
+        views.RegionCountryExportView.as_view(),
+        name="region_country_export",
+    ),
+    path("forums/", views.ForumListView.as_view(), name="forum_list"),
+    path("forums/<slug:slug>/", views.ForumDetailView.as_view(), name="forum_detail"),
+    path("forums/<slug:slug>/members.csv", views.ForumMemberExportView.as_view(), name="forum_member_export"),
 ]
