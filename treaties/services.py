@@ -112,10 +112,6 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
-    @property
-    def writes(self) -> int:
-        return len(self.created) + len(self.changed)
-
 
 Progress = Callable[[str, int, int], None]
 
