@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from treaties import views
+
+
+class Iso3Converter:
+    """Three letters, either case: anything else in a country URL is simply not found."""
+
+    regex = "[A-Za-z]{3}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(Iso3Converter, "iso3")
 
 app_name = "treaties"
 
@@ -11,7 +26,7 @@ urlpatterns = [
     path("events.csv", views.EventExportView.as_view(), name="event_export"),
     path("treaties/<slug:slug>/status.csv", views.TreatyStatusExportView.as_view(), name="treaty_status_export"),
     path("treaties/<slug:slug>/map.svg", views.TreatyMapView.as_view(), name="treaty_map"),
-    path("countries/<str:iso3>/", views.CountryDetailView.as_view(), name="country_detail"),
+    path("countries/<iso3:iso3>/", views.CountryDetailView.as_view(), name="country_detail"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<slug:scheme>/<slug:region>/", views.RegionDetailView.as_view(), name="region_detail"),
     path(

@@ -4,7 +4,8 @@ import datetime
 from dataclasses import replace
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.validators import slug_re
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +45,13 @@ from treaties.selectors import (
 DEFAULT_SCHEME = "m49"
 
 
+def get_by_slug_or_404(model, value: str):
+    """The object with a slug taken from a URL parameter; anything that is not a slug is simply not found."""
+    if not slug_re.fullmatch(value):
+        raise Http404(f"No {model._meta.verbose_name} {value!r}")
+    return get_object_or_404(model, slug=value)
+
+
 def bad_request(request: HttpRequest, errors: dict) -> HttpResponse:
     """A 400 page that says which parameter was wrong and why."""
     return render(request, "400.html", {"errors": errors}, status=400)
@@ -78,7 +86,7 @@ class TreatyChoiceMixin(AsOfMixin):
     treaty: Treaty
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.treaty = get_object_or_404(Treaty, slug=request.GET.get("treaty") or settings.DEFAULT_TREATY_SLUG)
+        self.treaty = get_by_slug_or_404(Treaty, request.GET.get("treaty") or settings.DEFAULT_TREATY_SLUG)
         return super().dispatch(request, *args, **kwargs)
 
     def as_of_context(self) -> dict:
@@ -242,7 +250,7 @@ class RegionListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
     template_name = "treaties/region_list.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        scheme = get_object_or_404(RegionScheme, slug=self.request.GET.get("scheme") or DEFAULT_SCHEME)
+        scheme = get_by_slug_or_404(RegionScheme, self.request.GET.get("scheme") or DEFAULT_SCHEME)
         query = self.state_query()
         rows = [
             replace(row, url=reverse("treaties:region_detail", args=[scheme.slug, row.slug]) + query)
