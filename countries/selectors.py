@@ -1,9 +1,8 @@
 """Reads of countries, regions and forums."""
 
-import datetime
 from collections import defaultdict
 
-from countries.models import Country, CountrySuccession
+from countries.models import CountrySuccession
 
 
 def country_lineage_map() -> dict[int, tuple[int, ...]]:
@@ -26,15 +25,25 @@ def country_lineage_map() -> dict[int, tuple[int, ...]]:
     return lineage
 
 
-def country_participants_on(*, on: datetime.date) -> list[Country]:
-    """The treaty participants that existed on a date, by name."""
-    return list(Country.objects.participants().existing_on(on).order_by("name"))
+def country_stand_ins(*, existing: set[int]) -> dict[int, int]:
+    """For each state that is not in `existing`, the nearest state it came from that is.
 
-
-def country_ids_by_lineage(lineage: dict[int, tuple[int, ...]]) -> dict[int, list[int]]:
-    """Reverse of the lineage: for each continued state, the states that continue it."""
-    heirs: dict[int, list[int]] = defaultdict(list)
-    for heir, ancestors in lineage.items():
-        for ancestor in ancestors:
-            heirs[ancestor].append(heir)
-    return dict(heirs)
+    On a map of 1997, Serbia's and Montenegro's shapes stand for Yugoslavia.
+    """
+    predecessors: dict[int, list[int]] = defaultdict(list)
+    for successor_id, predecessor_id in CountrySuccession.objects.values_list("successor_id", "predecessor_id"):
+        predecessors[successor_id].append(predecessor_id)
+    stand_ins = {}
+    for country_id in predecessors:
+        if country_id in existing:
+            continue
+        queue, seen = list(predecessors[country_id]), {country_id}
+        while queue:
+            candidate = queue.pop(0)
+            if candidate in existing:
+                stand_ins[country_id] = candidate
+                break
+            if candidate not in seen:
+                seen.add(candidate)
+                queue.extend(predecessors.get(candidate, []))
+    return stand_ins

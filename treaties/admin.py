@@ -2,10 +2,24 @@ from copy import copy
 
 from django import forms
 from django.contrib import admin
+from django.contrib.messages import ERROR, SUCCESS
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from countries.admin import UnverifiedFilter
 from treaties import services
+from treaties.exports import EVENT_HEADER
+from treaties.forms import EventImportUploadForm
+from treaties.imports import (
+    ImportFileError,
+    event_csv_stage,
+    event_csv_staged,
+    event_csv_unstage,
+    status_event_csv_read,
+)
 from treaties.models import StatusEvent, Treaty
 from treaties.validation import status_event_problems
 
@@ -91,3 +105,82 @@ class StatusEventAdmin(SimpleHistoryAdmin):
     def delete_queryset(self, request, queryset):
         for event in queryset:
             services.status_event_delete(event=event, user=request.user)
+
+    # CSV import: upload, a dry-run preview, then confirm. Importing creates and changes
+    # events, so it needs both permissions (editors have them, viewers do not).
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="treaties_statusevent_import"),
+            *super().get_urls(),
+        ]
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import events from CSV",
+            "columns": ",".join(EVENT_HEADER),
+            "max_mib": f"{EventImportUploadForm.max_bytes() / 1048576:g}",
+            "shown": IMPORT_ROWS_SHOWN,
+        }
+        form = EventImportUploadForm()
+        if request.method == "POST" and "digest" in request.POST:
+            return self._import_confirm(request, context)
+        if request.method == "POST":
+            form = EventImportUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                data = upload.read()
+                try:
+                    rows = status_event_csv_read(data)
+                except ImportFileError as exc:
+                    form.add_error("file", exc.message)
+                else:
+                    result = services.status_event_import(rows=rows, user=request.user, dry_run=True)
+                    context.update(result=result, filename=upload.name[:200])
+                    if result.ok:
+                        context["digest"] = event_csv_stage(data=data, user_id=request.user.pk)
+        context["form"] = form
+        return TemplateResponse(request, "admin/treaties/statusevent/import.html", context)
+
+    def _import_confirm(self, request, context):
+        """Import the file previewed: kept on the server under its digest, checked again against the record now."""
+        digest, filename = request.POST["digest"], request.POST.get("filename", "")[:200]
+        data = event_csv_staged(digest=digest, user_id=request.user.pk)
+        if data is None:
+            self.message_user(request, "The previewed file is no longer kept on the server; upload it again.", ERROR)
+            return redirect("admin:treaties_statusevent_import")
+        try:
+            rows = status_event_csv_read(data)
+        except ImportFileError as exc:
+            self.message_user(request, exc.message, ERROR)
+            return redirect("admin:treaties_statusevent_import")
+        result = services.status_event_import(
+            rows=rows, user=request.user, dry_run=False, reason=f"CSV import {filename} ({digest[:12]})"
+        )
+        if not result.ok:
+            # The record changed since the preview; nothing was written.
+            context.update(result=result, filename=filename, form=EventImportUploadForm(), changed_since=True)
+            return TemplateResponse(request, "admin/treaties/statusevent/import.html", context)
+        event_csv_unstage(digest=digest, user_id=request.user.pk)
+        self.message_user(
+            request,
+            f"Imported {filename}: {len(result.created):,} events created, {len(result.changed):,} changed, "
+            f"{len(result.unchanged):,} unchanged.",
+            SUCCESS,
+        )
+        return redirect("admin:treaties_statusevent_changelist")
+
+
+# How many rows of each kind the preview lists (the counts are always complete).
+IMPORT_ROWS_SHOWN = 200

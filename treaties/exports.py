@@ -2,8 +2,14 @@
 
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
+from django.db import connections
+from django.db.models import QuerySet
+
 from countries.models import RegionScheme
-from treaties.selectors import StatusRow, SummaryRow
+from ottawa_tracker.csvio import copy_csv_chunks, csv_chunks, iso_date_sql, neutralised_sql
+from treaties.models import StatusEvent
+from treaties.selectors import EVENT_ORDER, StatusRow, SummaryRow
 
 STATUS_HEADER = (
     "iso3",
@@ -34,6 +40,61 @@ def status_rows(rows: Iterable[StatusRow]) -> Iterator[tuple]:
             s.withdrawal_notice_date,
             s.withdrawal_effective_date,
         )
+
+
+# The event CSV: the same columns for export and import (DESIGN.md, "Interfaces that stay put").
+EVENT_HEADER = ("iso3", "treaty", "kind", "value", "date", "effective_date", "end_date", "source", "note")
+# The model field behind each column.
+EVENT_FIELDS = (
+    "country__iso3",
+    "treaty__slug",
+    "kind",
+    "value",
+    "date",
+    "effective_date",
+    "end_date",
+    "source",
+    "note",
+)
+EVENT_DATE_FIELDS = frozenset({"date", "effective_date", "end_date"})
+# Lines end in LF, as PostgreSQL's COPY writes them; both paths must give the same bytes.
+EVENT_NEWLINE = "\n"
+ITERATOR_CHUNK = 5000
+
+
+def event_export_queryset(queryset: QuerySet[StatusEvent]) -> QuerySet:
+    """The export's rows in the export's order: one tuple of plain values per event."""
+    return queryset.order_by(*EVENT_ORDER).values_list(*EVENT_FIELDS)
+
+
+def event_copy_queryset(queryset: QuerySet[StatusEvent]) -> QuerySet:
+    """The same rows with every cell computed in SQL as `csvio.cell` would write it."""
+    cells = {
+        f"csv_{column}": iso_date_sql(field) if field in EVENT_DATE_FIELDS else neutralised_sql(field)
+        for column, field in zip(EVENT_HEADER, EVENT_FIELDS, strict=True)
+    }
+    return queryset.order_by(*EVENT_ORDER).annotate(**cells).values_list(*cells)
+
+
+def event_rows(queryset: QuerySet[StatusEvent]) -> Iterator[tuple]:
+    """Rows for the Python path, read in chunks (a server-side cursor on PostgreSQL)."""
+    return event_export_queryset(queryset).iterator(chunk_size=ITERATOR_CHUNK)
+
+
+def event_csv_uses_copy(queryset: QuerySet[StatusEvent]) -> bool:
+    return connections[queryset.db].vendor == "postgresql" and settings.EVENT_EXPORT_COPY
+
+
+def event_csv_chunks(
+    queryset: QuerySet[StatusEvent], *, bom: bool = False, copy: bool | None = None
+) -> Iterator[bytes]:
+    """The event CSV as UTF-8 chunks: PostgreSQL's COPY when available, else Python's csv writer.
+
+    Both give the same bytes (a test holds them to it on PostgreSQL).
+    """
+    if copy if copy is not None else event_csv_uses_copy(queryset):
+        return copy_csv_chunks(event_copy_queryset(queryset), header=EVENT_HEADER, bom=bom)
+    return csv_chunks(EVENT_HEADER, event_rows(queryset), bom=bom, newline=EVENT_NEWLINE)
 
 
 SUMMARY_FIGURES = (

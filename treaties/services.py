@@ -5,23 +5,28 @@ import io
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from countries.models import Country
+from countries.selectors import country_lineage_map
 from treaties import summaries
 from treaties.choices import CountBasis
+from treaties.forms import StatusEventImportForm
+from treaties.imports import CsvRow, RowError
 from treaties.models import StatusEvent, Summary, SummaryMark, SummarySpan, Treaty
 from treaties.selectors import treaty_acts_by_country
-from treaties.validation import status_event_problems
+from treaties.validation import KINDS_CHECKED_AGAINST, status_event_problems
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +120,238 @@ def _stamp_history(instance, *, user: AbstractBaseUser | None, reason: str) -> N
         instance._history_user = user
     if reason:
         instance._change_reason = reason
+
+
+# Fields an import may change on an existing event; the others make up its identity.
+IMPORT_CHANGE_FIELDS = ("value", "effective_date", "end_date", "source", "note")
+IMPORT_BATCH = 2000
+PROGRESS_EVERY = 10_000
+
+
+@dataclass
+class ChangedEvent:
+    number: int
+    event: StatusEvent
+    changes: dict[str, tuple[object, object]]
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or would do in a dry run, row by row."""
+
+    rows: int = 0
+    created: list[tuple[int, StatusEvent]] = field(default_factory=list)
+    changed: list[ChangedEvent] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = True
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def status_event_import(
+    *,
+    rows: Sequence[CsvRow],
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+    reason: str = "CSV import",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import event rows (from `imports.status_event_csv_read`): all of them, or none.
+
+    A row's identity is (country, treaty, kind, date): a row matching an event with the
+    same values leaves it unchanged, one with other values changes it, any other row
+    creates an event. Steps:
+
+    1. Each row is read with `StatusEventImportForm` against countries and treaties
+       loaded once; a row repeating another row's identity is an error.
+    2. Treaty by treaty (so memory follows the file, not the record): the events the rows
+       name are looked up in one query, which sorts the rows into create, change and
+       unchanged; then every new or changed row is checked by `status_event_problems`
+       against the recorded events of its country and the states it continues, and the
+       file's other rows. The file is checked as a whole, whatever the order of its rows,
+       with the same words as the admin.
+    3. With no bad row, creates and changes are written in one transaction with a history
+       entry each naming `user`; a dry run rolls them back.
+    """
+    report = progress or (lambda stage, done, total: None)
+    result = ImportResult(rows=len(rows), dry_run=dry_run)
+    countries = {c.iso3: c for c in Country.objects.all()}
+    treaties = {t.slug: t for t in Treaty.objects.all()}
+    lineage = country_lineage_map()
+    today = timezone.localdate()
+
+    # 1. Each row on its own.
+    accepted: dict[tuple, tuple[int, StatusEvent]] = {}
+    for done, row in enumerate(rows, start=1):
+        if done % PROGRESS_EVERY == 0:
+            report("read", done, len(rows))
+        if row.problem:
+            result.errors.append(RowError(row.number, [row.problem]))
+            continue
+        form = StatusEventImportForm(row.cells, countries=countries, treaties=treaties)
+        if not form.is_valid():
+            result.errors.append(RowError(row.number, _form_messages(form, row.cells)))
+            continue
+        event = form.event()
+        key = (event.treaty_id, event.country_id, event.kind, event.date)
+        if key in accepted:
+            first = accepted[key][0]
+            same = f"{event.country.iso3}, {event.treaty.slug}, {event.kind}, {event.date}"
+            result.errors.append(RowError(row.number, [f"It repeats row {first} ({same}): one row per event."]))
+            continue
+        accepted[key] = (row.number, event)
+    report("read", len(rows), len(rows))
+    by_treaty: dict[int, list[tuple[int, StatusEvent]]] = defaultdict(list)
+    for number, event in accepted.values():
+        by_treaty[event.treaty_id].append((number, event))
+    del accepted
+
+    with transaction.atomic():
+        # 2. Against the record and the rest of the file, a treaty at a time.
+        checked = 0
+        for treaty_id, items in by_treaty.items():
+            to_check = _sort_rows(result, treaty_id, items)
+            result.errors.extend(_check_rows(treaty_id, items, to_check, lineage=lineage, today=today))
+            checked += len(items)
+            report("check", checked, len(rows))
+        result.created.sort(key=lambda item: item[0])
+        result.changed.sort(key=lambda item: item.number)
+        result.unchanged.sort()
+        result.errors.sort(key=lambda e: e.number)
+        if result.errors:
+            return result
+
+        # 3. Write, with history, all or nothing.
+        try:
+            with transaction.atomic():
+                _write(result, user=user, reason=reason, report=report)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except DatabaseError as exc:
+            result.errors.append(RowError(0, [f"The database refused the file, so nothing was imported: {exc}"]))
+            return result
+        result.written = not dry_run
+    return result
+
+
+def _sort_rows(result: ImportResult, treaty_id: int, items: list[tuple[int, StatusEvent]]) -> list[int]:
+    """Sort one treaty's rows into created, changed and unchanged; the indexes of the rows to check."""
+    country_ids = {event.country_id for _n, event in items}
+    dates = {event.date for _n, event in items}
+    recorded = {
+        (e.country_id, e.kind, e.date): e
+        for e in StatusEvent.objects.filter(treaty_id=treaty_id, country_id__in=country_ids, date__in=dates)
+    }
+    to_check = []
+    for index, (number, event) in enumerate(items):
+        before = recorded.get((event.country_id, event.kind, event.date))
+        if before is None:
+            result.created.append((number, event))
+        else:
+            changes = {
+                name: (getattr(before, name), getattr(event, name))
+                for name in IMPORT_CHANGE_FIELDS
+                if getattr(before, name) != getattr(event, name)
+            }
+            if not changes:
+                result.unchanged.append(number)
+                continue
+            event.pk, event.created_at = before.pk, before.created_at
+            result.changed.append(ChangedEvent(number, event, changes))
+        to_check.append(index)
+    return to_check
+
+
+def _check_rows(
+    treaty_id: int,
+    items: list[tuple[int, StatusEvent]],
+    to_check: list[int],
+    *,
+    lineage: dict[int, tuple[int, ...]],
+    today: datetime.date,
+) -> list[RowError]:
+    """Check the new and changed rows of one treaty against its record, as the file would leave it."""
+    if not to_check:
+        return []
+    country_ids = set()
+    for index in to_check:
+        event = items[index][1]
+        country_ids.update((event.country_id, *lineage.get(event.country_id, ())))
+    # The record as the file leaves it: recorded events, replaced or joined by the file's rows.
+    # Recorded positions are not read: no check looks at them, and a file's exact duplicates
+    # of recorded events were sorted out as changes already.
+    after: dict[int, dict[tuple, StatusEvent]] = defaultdict(dict)
+    recorded = StatusEvent.objects.filter(
+        treaty_id=treaty_id, country_id__in=country_ids, kind__in=sorted(KINDS_CHECKED_AGAINST)
+    )
+    for event in recorded.iterator(chunk_size=IMPORT_BATCH):
+        after[event.country_id][(event.kind, event.date)] = event
+    for _number, event in items:
+        if event.country_id in country_ids:
+            after[event.country_id][(event.kind, event.date)] = event
+    errors = []
+    for index in to_check:
+        number, event = items[index]
+        others = [
+            other
+            for country_id in (event.country_id, *lineage.get(event.country_id, ()))
+            for other in after.get(country_id, {}).values()
+            if other is not event
+        ]
+        problems = status_event_problems(event, others=others, today=today)
+        if problems:
+            errors.append(RowError(number, _problem_messages(problems)))
+    return errors
+
+
+def _write(result: ImportResult, *, user: AbstractBaseUser | None, reason: str, report: Progress) -> None:
+    created = [event for _number, event in result.created]
+    total = len(created) + len(result.changed)
+    for start in range(0, len(created), IMPORT_BATCH):
+        batch = created[start : start + IMPORT_BATCH]
+        bulk_create_with_history(
+            batch, StatusEvent, batch_size=IMPORT_BATCH, default_user=user, default_change_reason=reason
+        )
+        report("write", start + len(batch), total)
+    now = timezone.now()
+    changed = [item.event for item in result.changed]
+    for start in range(0, len(changed), IMPORT_BATCH):
+        batch = changed[start : start + IMPORT_BATCH]
+        for event in batch:
+            event.updated_at = now
+        bulk_update_with_history(
+            batch,
+            StatusEvent,
+            fields=[*IMPORT_CHANGE_FIELDS, "updated_at"],
+            batch_size=IMPORT_BATCH,
+            default_user=user,
+            default_change_reason=reason,
+        )
+        report("write", len(created) + start + len(batch), total)
+    # Written in bulk, not through `status_event_save`: mark the treaties' summaries here, in the
+    # same transaction (a dry run rolls the marks back with the rows).
+    treaty_ids = {event.treaty_id for event in created} | {event.treaty_id for event in changed}
+    summary_mark(treaty_ids=treaty_ids, reason=f"{reason}: {total} events")
+
+
+def _form_messages(form, cells: dict[str, str]) -> list[str]:
+    messages = []
+    for name, errors in form.errors.items():
+        raw = cells.get(name, "")
+        shown = f"{raw[:40]!r}" if raw else "blank"
+        messages.extend(f"{name} ({shown}): {message}" for message in errors)
+    return messages
+
+
+def _problem_messages(problems: dict[str, list[str]]) -> list[str]:
+    return [message if name == "__all__" else f"{name}: {message}" for name, ms in problems.items() for message in ms]
 
 
 # Summaries ------------------------------------------------------------------------------

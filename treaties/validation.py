@@ -25,6 +25,9 @@ from treaties.models import StatusEvent, Treaty
 # Acts that may come before the treaty opened for signature: positions, and the
 # acts of states that never signed.
 NOT_BOUND_BY_OPENING = POSITION_KINDS | {EventKind.ACCESSION, EventKind.SUCCESSION}
+# The kinds of the other events the checks read, beside an exact duplicate of the event:
+# a caller that loads `others` in bulk (the CSV import) may leave the other kinds out.
+KINDS_CHECKED_AGAINST = LEGAL_KINDS
 
 
 def _label(kind: str) -> str:

@@ -1,29 +1,58 @@
 """Thin views: read the state from the URL, call one selector, render."""
 
 import datetime
+from dataclasses import replace
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.validators import slug_re
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.gzip import gzip_page
+from django.views.generic import ListView, TemplateView
 
-from countries.models import RegionScheme
-from ottawa_tracker.csvio import csv_response, export_filename
+from countries.choices import MembershipRole
+from countries.models import Country, Forum, Region, RegionScheme
+from ottawa_tracker.csvio import csv_response, csv_stream_response, export_filename
 from treaties import exports
 from treaties.choices import CountBasis
+from treaties.filtersets import StatusEventFilterSet
 from treaties.forms import AsOfForm
+from treaties.maps import status_legend, status_map_svg, world_shapes
 from treaties.models import Treaty
 from treaties.selectors import (
+    NO_REGION,
+    STATUS_SORTS,
+    country_profile,
+    event_filter_choices,
+    forum_dashboard_rows,
+    forum_member_rows,
     forum_summary_rows,
+    latest_events,
+    region_country_rows,
+    region_dashboard_rows,
     region_summary_rows,
+    sort_status_rows,
     status_counts,
+    status_event_list,
+    status_map_shapes,
     summary_freshness,
     treaty_status_rows,
 )
 
-# The scheme of `/regions.csv` and of the treaty page's regional summary when none is named.
-DEFAULT_SCHEME_SLUG = "m49"
+DEFAULT_SCHEME = "m49"
+
+
+def get_by_slug_or_404(model, value: str):
+    """The object with a slug taken from a URL parameter; anything that is not a slug is simply not found."""
+    if not slug_re.fullmatch(value):
+        raise Http404(f"No {model._meta.verbose_name} {value!r}")
+    return get_object_or_404(model, slug=value)
 
 
 def bad_request(request: HttpRequest, errors: dict) -> HttpResponse:
@@ -54,25 +83,52 @@ class AsOfMixin:
         }
 
 
-class HomeView(AsOfMixin, TemplateView):
+class TreatyChoiceMixin(AsOfMixin):
+    """Adds the `treaty` URL parameter (a slug; the default treaty when absent; 404 when unknown)."""
+
+    treaty: Treaty
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.treaty = get_by_slug_or_404(Treaty, request.GET.get("treaty") or settings.DEFAULT_TREATY_SLUG)
+        return super().dispatch(request, *args, **kwargs)
+
+    def as_of_context(self) -> dict:
+        return {**super().as_of_context(), "treaty": self.treaty, "treaties": Treaty.objects.order_by("short_name")}
+
+    def state_query(self) -> str:
+        """The view's state as a query string, for links that keep it."""
+        return "?" + urlencode({"treaty": self.treaty.slug, "date": self.on.isoformat(), "count": self.count})
+
+
+class HomeView(TreatyChoiceMixin, TemplateView):
+    """The overview of a treaty (the default one unless `treaty` says): headline counts, the map, latest changes."""
+
     template_name = "treaties/home.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        treaty = get_object_or_404(Treaty, slug=settings.DEFAULT_TREATY_SLUG)
+        treaty = self.treaty
         rows = treaty_status_rows(treaty=treaty, on=self.on, count=self.count)
+        counts = status_counts(row.status for row in rows)
         return {
             **super().get_context_data(**kwargs),
             **self.as_of_context(),
             "treaty": treaty,
-            "counts": status_counts(row.status for row in rows),
-            "treaties": Treaty.objects.all(),
+            "counts": counts,
+            "legend": status_legend(counts),
+            "latest": latest_events(treaty=treaty, on=self.on),
         }
 
 
 class TreatyDetailView(AsOfMixin, TemplateView):
-    """The depositary's table: participant, signature, consent, entry into force, withdrawal."""
+    """The depositary's table: participant, signature, consent, entry into force, withdrawal; sortable."""
 
     template_name = "treaties/treaty_detail.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.sort = request.GET.get("sort") or "country"
+        if self.sort.removeprefix("-") not in STATUS_SORTS:
+            return bad_request(request, {"sort": [f"Sort by one of: {', '.join(STATUS_SORTS)} (with - to reverse)."]})
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
         treaty = get_object_or_404(Treaty, slug=self.kwargs["slug"])
@@ -81,7 +137,8 @@ class TreatyDetailView(AsOfMixin, TemplateView):
             **super().get_context_data(**kwargs),
             **self.as_of_context(),
             "treaty": treaty,
-            "rows": rows,
+            "rows": sort_status_rows(rows, self.sort),
+            "sort": self.sort,
             "counts": status_counts(row.status for row in rows),
             **summary_context(treaty=treaty, on=self.on, count=self.count),
         }
@@ -89,7 +146,7 @@ class TreatyDetailView(AsOfMixin, TemplateView):
 
 def summary_context(*, treaty: Treaty, on: datetime.date, count: str) -> dict:
     """The regional summary (default scheme) with its freshness, for a page that shows them."""
-    scheme = RegionScheme.objects.filter(slug=DEFAULT_SCHEME_SLUG).first()
+    scheme = RegionScheme.objects.filter(slug=DEFAULT_SCHEME).first()
     rows = region_summary_rows(treaty=treaty, scheme=scheme, on=on, count=count) if scheme else []
     return {
         "scheme": scheme,
@@ -97,6 +154,33 @@ def summary_context(*, treaty: Treaty, on: datetime.date, count: str) -> dict:
         "freshness": summary_freshness(treaty=treaty),
         "computed_on_demand": bool(rows) and rows[0].computed_at is None,
     }
+
+
+# The overview embeds the map with <object>, which X-Frame-Options: DENY would block.
+@method_decorator([gzip_page, xframe_options_sameorigin], name="dispatch")
+class TreatyMapView(AsOfMixin, View):
+    """`/treaties/<slug>/map.svg`: the world map coloured by status, as an SVG image."""
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        treaty = get_object_or_404(Treaty, slug=slug)
+        rows = treaty_status_rows(treaty=treaty, on=self.on, count=self.count)
+        shapes = status_map_shapes(rows=rows, codes=world_shapes())
+        svg = status_map_svg(shapes=shapes, on=self.on, count=self.count, treaty_name=treaty.short_name)
+        return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+class CountryDetailView(AsOfMixin, TemplateView):
+    """A country's status under every treaty, its timeline with sources, regions and forum seats."""
+
+    template_name = "treaties/country_detail.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        country = get_object_or_404(Country, iso3=self.kwargs["iso3"].upper())
+        return {
+            **super().get_context_data(**kwargs),
+            **self.as_of_context(),
+            "profile": country_profile(country=country, on=self.on, count=self.count),
+        }
 
 
 class TreatyStatusExportView(AsOfMixin, View):
@@ -113,8 +197,131 @@ class TreatyStatusExportView(AsOfMixin, View):
         )
 
 
+class RegionDetailView(TreatyChoiceMixin, TemplateView):
+    """One region's participants on the date, with their status; `no-region` lists those in none."""
+
+    template_name = "treaties/region_detail.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        scheme = get_object_or_404(RegionScheme, slug=self.kwargs["scheme"])
+        region = None
+        if self.kwargs["region"] != NO_REGION:
+            region = get_object_or_404(Region, scheme=scheme, slug=self.kwargs["region"])
+        rows = region_country_rows(treaty=self.treaty, scheme=scheme, region=region, on=self.on, count=self.count)
+        return {
+            **super().get_context_data(**kwargs),
+            **self.as_of_context(),
+            "scheme": scheme,
+            "region": region,
+            "rows": rows,
+            "counts": status_counts(row.status for row in rows),
+        }
+
+
+class ForumDetailView(TreatyChoiceMixin, TemplateView):
+    """A forum's members on the date with their role and status, and the headline count."""
+
+    template_name = "treaties/forum_detail.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        forum = get_object_or_404(Forum, slug=self.kwargs["slug"])
+        members = forum_member_rows(treaty=self.treaty, forum=forum, on=self.on, count=self.count)
+        voting = members.by_role(MembershipRole.MEMBER)
+        return {
+            **super().get_context_data(**kwargs),
+            **self.as_of_context(),
+            "forum": forum,
+            "members": members,
+            "counts": status_counts(row.status for row in voting),
+        }
+
+
+# The regional and forum dashboards' sortable columns: URL value → key on a GroupRow.
+GROUP_SORTS = {
+    "name": lambda g: g.label,
+    "countries": lambda g: g.counts["countries"],
+    "parties": lambda g: g.counts["parties"],
+    "on_board": lambda g: g.counts["on_board"],
+    "share": lambda g: g.counts["on_board_share"],
+}
+
+
+class GroupSortMixin:
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.sort = request.GET.get("sort") or "name"
+        if self.sort.removeprefix("-") not in GROUP_SORTS:
+            return bad_request(request, {"sort": [f"Sort by one of: {', '.join(GROUP_SORTS)} (with - to reverse)."]})
+        return super().get(request, *args, **kwargs)
+
+    def sorted_rows(self, rows: list) -> list:
+        """Rows in the chosen order; the row of participants in no region stays last."""
+        key = GROUP_SORTS[self.sort.removeprefix("-")]
+        ranked = sorted((r for r in rows if r.slug != NO_REGION), key=key, reverse=self.sort.startswith("-"))
+        return ranked + [r for r in rows if r.slug == NO_REGION]
+
+
+class RegionListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
+    """The regional dashboard: a row per region of the chosen scheme."""
+
+    template_name = "treaties/region_list.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        scheme = get_by_slug_or_404(RegionScheme, self.request.GET.get("scheme") or DEFAULT_SCHEME)
+        query = self.state_query()
+        rows = [
+            replace(row, url=reverse("treaties:region_detail", args=[scheme.slug, row.slug]) + query)
+            for row in region_dashboard_rows(treaty=self.treaty, scheme=scheme, on=self.on, count=self.count)
+        ]
+        return {
+            **super().get_context_data(**kwargs),
+            **self.as_of_context(),
+            "scheme": scheme,
+            "schemes": RegionScheme.objects.order_by("name"),
+            "rows": self.sorted_rows(rows),
+            "sort": self.sort,
+            "total": {key: sum(row.counts[key] for row in rows) for key in ("countries", "on_board")},
+        }
+
+
+class ForumListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
+    """The forum dashboard: a row per forum, counting its members on the date."""
+
+    template_name = "treaties/forum_list.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        query = self.state_query()
+        rows = [
+            replace(row, url=reverse("treaties:forum_detail", args=[row.slug]) + query)
+            for row in forum_dashboard_rows(treaty=self.treaty, on=self.on, count=self.count)
+        ]
+        return {
+            **super().get_context_data(**kwargs),
+            **self.as_of_context(),
+            "rows": self.sorted_rows(rows),
+            "sort": self.sort,
+        }
+
+
+class RegionCountryExportView(TreatyChoiceMixin, View):
+    """`/regions/<scheme>/<region>/countries.csv`: the region's participants and their status."""
+
+    def get(self, request: HttpRequest, scheme: str, region: str) -> HttpResponse:
+        scheme_obj = get_object_or_404(RegionScheme, slug=scheme)
+        region_obj = None if region == NO_REGION else get_object_or_404(Region, scheme=scheme_obj, slug=region)
+        rows = region_country_rows(
+            treaty=self.treaty, scheme=scheme_obj, region=region_obj, on=self.on, count=self.count
+        )
+        label = region_obj.name if region_obj else ""
+        return csv_response(
+            ("scheme", "region", *exports.STATUS_HEADER),
+            ((scheme_obj.slug, label, *row) for row in exports.status_rows(rows)),
+            filename=export_filename(self.treaty.slug, scheme_obj.slug, region, on=self.on),
+            bom=request.GET.get("bom") == "1",
+        )
+
+
 def _treaty_from(request: HttpRequest) -> Treaty:
-    return get_object_or_404(Treaty, slug=request.GET.get("treaty") or settings.DEFAULT_TREATY_SLUG)
+    return get_by_slug_or_404(Treaty, request.GET.get("treaty") or settings.DEFAULT_TREATY_SLUG)
 
 
 class RegionSummaryExportView(AsOfMixin, View):
@@ -122,13 +329,78 @@ class RegionSummaryExportView(AsOfMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         treaty = _treaty_from(request)
-        scheme = get_object_or_404(RegionScheme, slug=request.GET.get("scheme") or DEFAULT_SCHEME_SLUG)
+        scheme = get_by_slug_or_404(RegionScheme, request.GET.get("scheme") or DEFAULT_SCHEME)
         rows = region_summary_rows(treaty=treaty, scheme=scheme, on=self.on, count=self.count)
         return csv_response(
             exports.REGION_SUMMARY_HEADER,
             exports.region_summary_rows(rows, scheme),
             filename=export_filename(treaty.slug, "regions", scheme.slug, on=self.on),
             bom=request.GET.get("bom") == "1",
+        )
+
+
+class ForumMemberExportView(TreatyChoiceMixin, View):
+    """`/forums/<slug>/members.csv`: the forum's seats on the date, with role and status."""
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        forum = get_object_or_404(Forum, slug=slug)
+        members = forum_member_rows(treaty=self.treaty, forum=forum, on=self.on, count=self.count)
+        return csv_response(
+            ("forum", "role", *exports.STATUS_HEADER),
+            (
+                (forum.slug, member.membership.role, *row)
+                for member, row in zip(members.rows, exports.status_rows(members.rows), strict=True)
+            ),
+            filename=export_filename(self.treaty.slug, forum.slug, "members", on=self.on),
+            bom=request.GET.get("bom") == "1",
+        )
+
+
+class EventFilterMixin:
+    """Reads the event filters from the URL through the one FilterSet; a malformed value gets a 400 page."""
+
+    filterset: StatusEventFilterSet
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.filterset = StatusEventFilterSet(request.GET, queryset=status_event_list())
+        if not self.filterset.is_valid():
+            return bad_request(request, self.filterset.errors)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EventListView(EventFilterMixin, ListView):
+    """`/events/`: every event matching the filters, a page at a time, with its source."""
+
+    template_name = "treaties/event_list.html"
+    context_object_name = "events"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs) -> dict:
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            **event_filter_choices(),
+            "filterset": self.filterset,
+            "chosen": {name: self.request.GET.getlist(name) for name in self.filterset.filters},
+            "query": query.urlencode(),
+        }
+
+
+class EventExportView(EventFilterMixin, View):
+    """`/events.csv`: every event the list shows for the same filters, all pages of them."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        cleaned = self.filterset.form.cleaned_data
+        treaties = {t.slug for t in [*(cleaned.get("treaty") or []), *(cleaned.get("treaty_id") or [])]}
+        # One treaty names the file after it (ottawa-events-2026-11-27.csv); otherwise all-events-...
+        what = treaties.pop() if len(treaties) == 1 else "all"
+        return csv_stream_response(
+            exports.event_csv_chunks(self.filterset.qs, bom=request.GET.get("bom") == "1"),
+            filename=export_filename(what, "events", on=timezone.localdate()),
         )
 
 

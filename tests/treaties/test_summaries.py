@@ -462,3 +462,18 @@ def test_regions_without_countries_get_a_zero_row(ottawa):
         labels["(no region)"]
         == world_summary(treaty=ottawa, on=D(2020, 1, 1), count="in_force").countries - labels["Empty"]
     )
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_csv_import_marks_the_treaties_it_writes(ottawa, dry_run):
+    from treaties.imports import status_event_csv_read
+
+    SummaryMark.objects.update(pending=False)
+    country = non_signatory_today(ottawa)
+    data = (
+        "iso3,treaty,kind,value,date,effective_date,end_date,source,note\r\n"
+        f"{country.iso3},ottawa,stance,supporter,2021-03-04,,,test import,\r\n"
+    ).encode()
+    result = services.status_event_import(rows=status_event_csv_read(data), dry_run=dry_run)
+    assert result.ok and len(result.created) == 1
+    assert SummaryMark.objects.get(pk=ottawa.pk).pending is not dry_run

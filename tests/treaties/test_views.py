@@ -154,3 +154,78 @@ def test_formula_cells_are_neutralised():
     assert cell(-5) == -5
     assert cell(datetime.date(2020, 1, 2)) == "2020-01-02"
     assert cell("Côte d'Ivoire") == "Côte d'Ivoire"
+
+
+def test_treaty_table_sorts_by_consent_descending(client, reference_data):
+    response = client.get("/treaties/ottawa/", {"date": "2026-11-27", "sort": "-consent"})
+    rows = response.context["rows"]
+    dates = [r.status.consent_date for r in rows if r.status.consent_date]
+    assert dates == sorted(dates, reverse=True)
+    assert rows[0].country.iso3 == "TON"  # Tonga, the last to consent (accession, 2025-06-25)
+    assert rows[-1].status.consent_date is None
+    assert 'aria-sort="descending"' in response.content.decode()
+
+
+def test_treaty_table_sort_links_keep_the_date(client, reference_data):
+    content = client.get("/treaties/ottawa/", {"date": "1999-03-01", "count": "deposit"}).content.decode()
+    assert "?date=1999-03-01&amp;count=deposit&amp;sort=status" in content
+
+
+def test_unknown_sort_is_a_400(client, reference_data):
+    assert client.get("/treaties/ottawa/", {"sort": "colour"}).status_code == 400
+
+
+def test_map_colours_every_drawn_participant(client, reference_data):
+    response = client.get("/treaties/ottawa/map.svg", {"date": "2026-11-27"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    assert svg.count('class="s-withdrawn"') == 5
+    assert "Poland: Withdrawn" in svg
+    assert "Greenland: not counted on this date" in svg
+    assert "/countries/CAN/?date=2026-11-27&amp;count=in_force" in svg
+
+
+def test_map_in_1997_shows_serbia_as_part_of_yugoslavia(client, reference_data):
+    svg = client.get("/treaties/ottawa/map.svg", {"date": "1997-12-31"}).content.decode()
+    assert "Serbia: Non-signatory (as part of Yugoslavia)" in svg
+    assert "Canada: Consented, not yet in force" in svg
+
+
+def test_map_queries_do_not_grow_with_countries(client, reference_data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        client.get("/treaties/ottawa/map.svg", {"date": "2026-11-27"})
+
+
+def test_overview_lists_latest_changes_with_sources(client, reference_data):
+    response = client.get("/", {"date": "2026-11-27"})
+    latest = response.context["latest"]
+    assert latest[0].country.iso3 == "POL" or latest[0].date >= latest[-1].date
+    assert "treaties.un.org" in response.content.decode()
+    assert [item.count for item in response.context["legend"]] == [161, 0, 0, 0, 5, 31]
+
+
+def test_country_profile(client, reference_data):
+    response = client.get("/countries/SRB/", {"date": "2026-11-27"})
+    assert response.status_code == 200
+    profile = response.context["profile"]
+    standing = next(s for s in profile.standings if s.treaty.slug == "ottawa")
+    assert standing.status.status == LegalStatus.STATE_PARTY
+    content = response.content.decode()
+    assert "as Serbia and Montenegro" in content
+    assert "Continues" in content and "Serbia and Montenegro" in content
+
+
+def test_country_profile_of_a_former_state_on_a_later_date(client, reference_data):
+    response = client.get("/countries/yug/", {"date": "2026-11-27"})
+    assert response.status_code == 200
+    assert "did not exist on 2026-11-27" in response.content.decode()
+
+
+def test_country_profile_unknown_is_404(client, reference_data):
+    assert client.get("/countries/XXX/").status_code == 404
+
+
+def test_country_profile_queries_do_not_grow_with_events(client, reference_data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(9):
+        client.get("/countries/FRA/")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from countries.models import Country
+from countries.models import Country, CountrySuccession
 from treaties.choices import EventKind, PeriodUnit
 from treaties.models import StatusEvent, Treaty
 
@@ -97,7 +97,13 @@ class Command(BaseCommand):
         if not keep:
             self._delete()
         rng = random.Random(seed)
-        countries = list(Country.objects.filter(participant=True).values_list("pk", "valid_from", "valid_until"))
+        # A state that continues another (Serbia) inherits that state's acts, so it gets none of its own here.
+        continuing = CountrySuccession.objects.filter(continuation=True).values("successor_id")
+        countries = list(
+            Country.objects.filter(participant=True)
+            .exclude(pk__in=continuing)
+            .values_list("pk", "valid_from", "valid_until")
+        )
         today = datetime.date.today()  # noqa: DTZ011 - benchmark data, dates only
         per_treaty = max(events // treaties, 1)
         # About 2.5 events per country are acts and positions; yearly UN votes make up the rest.

@@ -1,0 +1,161 @@
+"""Reading an event CSV: the bytes staff upload, checked as a file before any row is.
+
+The columns are the export's (`exports.EVENT_HEADER`), so an export imports back
+unchanged. `services.status_event_import` checks and writes the rows.
+"""
+
+import contextlib
+import csv
+import datetime
+import hashlib
+import io
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from treaties.exports import EVENT_HEADER
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: nothing in it is imported."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One data row of the file. `number` is the row a spreadsheet shows: the header is row 1."""
+
+    number: int
+    cells: dict[str, str]
+    problem: str = ""
+
+
+@dataclass
+class RowError:
+    number: int
+    messages: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"row {self.number}: " + " ".join(self.messages)
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+def max_import_bytes() -> int:
+    return settings.EVENT_IMPORT_MAX_BYTES
+
+
+def status_event_csv_read(data: bytes, *, max_bytes: int | None = None) -> list[CsvRow]:
+    """The file's data rows, or ImportFileError saying in words why the file cannot be read.
+
+    1. Size: at most `EVENT_IMPORT_MAX_BYTES` (20 MiB by default, about 150,000 events).
+    2. Encoding: UTF-8, with or without the byte-order mark Excel writes.
+    3. Header: exactly the export's columns, in any order.
+    4. Rows: blank rows are skipped; a row with the wrong number of cells is reported with the others.
+    """
+    limit = max_import_bytes() if max_bytes is None else max_bytes
+    if len(data) > limit:
+        raise ImportFileError(
+            f"The file is {_size(len(data))}; the limit is {_size(limit)} (about {limit // 140:,} events). "
+            "Split it into smaller files and import them one after the other."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"The file is not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line} is not valid UTF-8. "
+            "In Excel choose “CSV UTF-8 (Comma delimited)” when saving; elsewhere choose the UTF-8 encoding."
+        ) from None
+    if not text.strip():
+        raise ImportFileError(f"The file is empty. The first row must name the columns: {','.join(EVENT_HEADER)}.")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+        _check_header(header)
+        rows = []
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                problem = f"it has {len(cells)} cells where the header has {len(header)} columns."
+                rows.append(CsvRow(number, {}, problem))
+            else:
+                rows.append(CsvRow(number, dict(zip(header, cells, strict=True))))
+    except csv.Error as exc:
+        raise ImportFileError(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
+    if not rows:
+        raise ImportFileError("The file has a header row but no events.")
+    return rows
+
+
+def _check_header(header: list[str]) -> None:
+    expected = set(EVENT_HEADER)
+    missing = [name for name in EVENT_HEADER if name not in header]
+    extra = [name or "(blank)" for name in header if name not in expected]
+    repeated = sorted({name for name in header if name in expected and header.count(name) > 1})
+    if not (missing or extra or repeated):
+        return
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if extra:
+        parts.append("not expected " + ", ".join(extra))
+    if repeated:
+        parts.append("given twice " + ", ".join(repeated))
+    raise ImportFileError(
+        f"The header row must name exactly these columns: {','.join(EVENT_HEADER)} "
+        f"(the event export's header). This file's header has {'; '.join(parts)}."
+    )
+
+
+# The admin keeps an uploaded file between its preview and the confirmation, named by the
+# importing user and the file's SHA-256, so the rows confirmed are the rows previewed.
+STAGED_FOR = datetime.timedelta(days=1)
+
+
+def _staged_path(*, digest: str, user_id: int) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise ValueError("not a SHA-256 digest")
+    return Path(settings.EVENT_IMPORT_DIR) / f"{int(user_id)}-{digest}.csv"
+
+
+def event_csv_stage(*, data: bytes, user_id: int) -> str:
+    """Keep an uploaded file for its confirmation; returns its SHA-256 (hex). Files older than a day go."""
+    folder = Path(settings.EVENT_IMPORT_DIR)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cutoff = time.time() - STAGED_FOR.total_seconds()
+    for old in folder.glob("*.csv"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+    digest = hashlib.sha256(data).hexdigest()
+    path = _staged_path(digest=digest, user_id=user_id)
+    temporary = path.with_suffix(f".{os.getpid()}.part")
+    temporary.write_bytes(data)
+    temporary.chmod(0o600)
+    temporary.replace(path)
+    return digest
+
+
+def event_csv_staged(*, digest: str, user_id: int) -> bytes | None:
+    """The file kept under `digest` for this user, if it is still there and still has that digest."""
+    try:
+        data = _staged_path(digest=digest, user_id=user_id).read_bytes()
+    except (ValueError, OSError):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == digest else None
+
+
+def event_csv_unstage(*, digest: str, user_id: int) -> None:
+    with contextlib.suppress(ValueError, OSError):
+        _staged_path(digest=digest, user_id=user_id).unlink()
