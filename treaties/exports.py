@@ -123,3 +123,14 @@ def forum_summary_rows(rows: Iterable[SummaryRow]) -> Iterator[tuple]:
     """`forum` is the forum's slug, as in `/forums/<slug>/`."""
     for row in rows:
         yield (row.forum.slug, *(getattr(row, name) for name in SUMMARY_FIGURES))
+
+
+SERIES_HEADER = ("date", "grouping", "group", *SUMMARY_FIGURES)
+
+
+def summary_series_rows(rows: Iterable[SummaryRow], grouping: str) -> Iterator[tuple]:
+    """`grouping` is `world`, `forums` or a scheme's slug; `group` a region's name or a forum's slug, as in
+    `/regions.csv` and `/forums.csv`."""
+    for row in rows:
+        group = row.forum.slug if row.forum else row.label
+        yield (row.date, grouping, group, *(getattr(row, name) for name in SUMMARY_FIGURES))

@@ -79,5 +79,10 @@ def status_map_svg(*, shapes: list[MapShape], on: datetime.date, count: str, tre
     return "\n".join(parts)
 
 
-def status_legend(counts: dict) -> list[LegendItem]:
-    return [LegendItem(key, LegalStatus(key).label, COLOURS[key], counts[key]) for key in STATUS_ORDER]
+def status_legend(counts) -> list[LegendItem]:
+    """The map's legend with the count of each status, from a summary row (or a dict of counts)."""
+
+    def number(key: str) -> int:
+        return counts[key] if isinstance(counts, dict) else getattr(counts, key)
+
+    return [LegendItem(key, LegalStatus(key).label, COLOURS[key], number(key)) for key in STATUS_ORDER]

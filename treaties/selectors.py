@@ -299,46 +299,6 @@ def _seated(
     return ForumMembers(rows=rows, not_counted=not_counted)
 
 
-@dataclass(frozen=True)
-class GroupRow:
-    """One row of a regional or forum dashboard: a grouping and its counts on the date."""
-
-    label: str
-    slug: str
-    counts: dict
-    url: str = ""
-
-
-def region_dashboard_rows(*, treaty: Treaty, scheme: RegionScheme, on: datetime.date, count: str) -> list[GroupRow]:
-    """Counts per region of a scheme, with a row for participants in none of its regions."""
-    rows = treaty_status_rows(treaty=treaty, on=on, count=count)
-    assigned = dict(RegionAssignment.objects.filter(scheme=scheme).values_list("country_id", "region_id"))
-    by_region: dict[int | None, list[CountryStatus]] = defaultdict(list)
-    for row in rows:
-        by_region[assigned.get(row.country.pk)].append(row.status)
-    result = [
-        GroupRow(label=region.name, slug=region.slug, counts=status_counts(by_region.get(region.pk, [])))
-        for region in Region.objects.filter(scheme=scheme).order_by("name")
-    ]
-    if by_region.get(None):
-        result.append(GroupRow(label="In no region", slug=NO_REGION, counts=status_counts(by_region[None])))
-    return result
-
-
-def forum_dashboard_rows(*, treaty: Treaty, on: datetime.date, count: str) -> list[GroupRow]:
-    """Counts per forum: members (not observers) seated on the date."""
-    status_rows = treaty_status_rows(treaty=treaty, on=on, count=count)
-    lineage = country_lineage_map()
-    seats: dict[int, list[ForumMembership]] = defaultdict(list)
-    for seat in ForumMembership.objects.active_on(on).select_related("country"):
-        seats[seat.forum_id].append(seat)
-    rows = []
-    for forum in Forum.objects.order_by("name"):
-        members = _seated(seats[forum.pk], status_rows, lineage).by_role("member")
-        rows.append(GroupRow(label=forum.name, slug=forum.slug, counts=status_counts(m.status for m in members)))
-    return rows
-
-
 # Summaries ------------------------------------------------------------------------------
 
 # On-demand answers stay in the cache this long; their keys change with every mark and recompute anyway.
@@ -481,16 +441,19 @@ def world_summary(*, treaty: Treaty, on: datetime.date, count: str) -> SummaryRo
     return _panel_rows(treaty=treaty, panel=WORLD_PANEL, on=on, count=count)[0]
 
 
-def summary_time_series(*, treaty: Treaty, count: str) -> list[SummaryRow]:
-    """The stored world summaries, oldest first: the points of a "states parties over time" chart."""
+def summary_time_series(
+    *, treaty: Treaty, count: str, panel: str = WORLD_PANEL, scheme: RegionScheme | None = None
+) -> list[SummaryRow]:
+    """The stored summaries of a panel (all participants by default), by date then grouping:
+    the points of a "states parties over time" chart and of the time-series export."""
     freshness = summary_freshness(treaty=treaty)
     stored = (
-        Summary.objects.filter(treaty=treaty, grouping="world", count=count)
-        .order_by("date")
+        Summary.objects.filter(treaty=treaty, panel=panel, count=count)
+        .order_by("date", "label")
         .values_list("date", *_STORED_COLUMNS, "computed_at")
     )
     return [
-        _row(values[1:-1], on=values[0], count=count, computed_at=values[-1], pending=freshness.pending)
+        _row(values[1:-1], on=values[0], count=count, scheme=scheme, computed_at=values[-1], pending=freshness.pending)
         for values in stored
     ]
 

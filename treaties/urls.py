@@ -26,6 +26,7 @@ urlpatterns = [
     path("events.csv", views.EventExportView.as_view(), name="event_export"),
     path("treaties/<slug:slug>/status.csv", views.TreatyStatusExportView.as_view(), name="treaty_status_export"),
     path("treaties/<slug:slug>/map.svg", views.TreatyMapView.as_view(), name="treaty_map"),
+    path("treaties/<slug:slug>/series.csv", views.SummarySeriesExportView.as_view(), name="summary_series_export"),
     path("countries/<iso3:iso3>/", views.CountryDetailView.as_view(), name="country_detail"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<slug:scheme>/<slug:region>/", views.RegionDetailView.as_view(), name="region_detail"),

@@ -1,13 +1,11 @@
 """Thin views: read the state from the URL, call one selector, render."""
 
 import datetime
-from dataclasses import replace
 
 from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
@@ -20,30 +18,33 @@ from countries.choices import MembershipRole
 from countries.models import Country, Forum, Region, RegionScheme
 from ottawa_tracker.csvio import csv_response, csv_stream_response, export_filename
 from treaties import exports
-from treaties.choices import CountBasis
+from treaties.charts import Series, time_series_svg
+from treaties.choices import CountBasis, LegalStatus
 from treaties.filtersets import StatusEventFilterSet
 from treaties.forms import AsOfForm
-from treaties.maps import status_legend, status_map_svg, world_shapes
+from treaties.maps import COLOURS, status_legend, status_map_svg, world_shapes
 from treaties.models import Treaty
 from treaties.selectors import (
     NO_REGION,
     STATUS_SORTS,
+    SummaryRow,
     country_profile,
     event_filter_choices,
-    forum_dashboard_rows,
     forum_member_rows,
     forum_summary_rows,
     latest_events,
     region_country_rows,
-    region_dashboard_rows,
     region_summary_rows,
     sort_status_rows,
     status_counts,
     status_event_list,
     status_map_shapes,
     summary_freshness,
+    summary_time_series,
     treaty_status_rows,
+    world_summary,
 )
+from treaties.summaries import FORUMS_PANEL, WORLD_PANEL, scheme_panel
 
 DEFAULT_SCHEME = "m49"
 
@@ -74,11 +75,15 @@ class AsOfMixin:
         self.count = self.as_of_form.cleaned_data["count"]
         return super().dispatch(request, *args, **kwargs)
 
+    @property
+    def count_label(self) -> str:
+        return CountBasis(self.count).label
+
     def as_of_context(self) -> dict:
         return {
             "on": self.on,
             "count": self.count,
-            "count_label": CountBasis(self.count).label,
+            "count_label": self.count_label,
             "as_of_form": self.as_of_form,
         }
 
@@ -107,14 +112,22 @@ class HomeView(TreatyChoiceMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         treaty = self.treaty
-        rows = treaty_status_rows(treaty=treaty, on=self.on, count=self.count)
-        counts = status_counts(row.status for row in rows)
+        world = world_summary(treaty=treaty, on=self.on, count=self.count)
+        series = summary_time_series(treaty=treaty, count=self.count)
         return {
             **super().get_context_data(**kwargs),
             **self.as_of_context(),
-            "treaty": treaty,
-            "counts": counts,
-            "legend": status_legend(counts),
+            **freshness_context(treaty=treaty, rows=[world]),
+            "counts": world,
+            "legend": status_legend(world),
+            "chart": time_series_svg(
+                series=[
+                    Series("States Parties", COLOURS[LegalStatus.STATE_PARTY], [(r.date, r.parties) for r in series]),
+                    Series("On board", "#0b5cad", [(r.date, r.on_board) for r in series]),
+                ],
+                title=f"{treaty.short_name}: States Parties and states on board over time, counted {self.count_label}",
+            ),
+            "yearly": [r for r in series if (r.date.month, r.date.day) == (12, 31) or r is series[-1]],
             "latest": latest_events(treaty=treaty, on=self.on),
         }
 
@@ -148,9 +161,12 @@ def summary_context(*, treaty: Treaty, on: datetime.date, count: str) -> dict:
     """The regional summary (default scheme) with its freshness, for a page that shows them."""
     scheme = RegionScheme.objects.filter(slug=DEFAULT_SCHEME).first()
     rows = region_summary_rows(treaty=treaty, scheme=scheme, on=on, count=count) if scheme else []
+    return {"scheme": scheme, "region_rows": rows, **freshness_context(treaty=treaty, rows=rows)}
+
+
+def freshness_context(*, treaty: Treaty, rows: list[SummaryRow]) -> dict:
+    """When the figures shown were computed, and whether a recompute is pending (templates/includes/freshness.html)."""
     return {
-        "scheme": scheme,
-        "region_rows": rows,
         "freshness": summary_freshness(treaty=treaty),
         "computed_on_demand": bool(rows) and rows[0].computed_at is None,
     }
@@ -236,69 +252,67 @@ class ForumDetailView(TreatyChoiceMixin, TemplateView):
         }
 
 
-# The regional and forum dashboards' sortable columns: URL value → key on a GroupRow.
+# The regional and forum dashboards' sortable columns: URL value → key on a SummaryRow.
 GROUP_SORTS = {
-    "name": lambda g: g.label,
-    "countries": lambda g: g.counts["countries"],
-    "parties": lambda g: g.counts["parties"],
-    "on_board": lambda g: g.counts["on_board"],
-    "share": lambda g: g.counts["on_board_share"],
+    "name": lambda row: row.label.casefold(),
+    "countries": lambda row: row.countries,
+    "parties": lambda row: row.parties,
+    "on_board": lambda row: row.on_board,
+    "share": lambda row: row.on_board_share,
 }
 
 
 class GroupSortMixin:
+    """Reads `sort` (a GROUP_SORTS key, `-` to reverse); an unknown one is a 400."""
+
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.sort = request.GET.get("sort") or "name"
         if self.sort.removeprefix("-") not in GROUP_SORTS:
             return bad_request(request, {"sort": [f"Sort by one of: {', '.join(GROUP_SORTS)} (with - to reverse)."]})
         return super().get(request, *args, **kwargs)
 
-    def sorted_rows(self, rows: list) -> list:
+    def sorted_rows(self, rows: list[SummaryRow]) -> list[SummaryRow]:
         """Rows in the chosen order; the row of participants in no region stays last."""
         key = GROUP_SORTS[self.sort.removeprefix("-")]
-        ranked = sorted((r for r in rows if r.slug != NO_REGION), key=key, reverse=self.sort.startswith("-"))
-        return ranked + [r for r in rows if r.slug == NO_REGION]
+        ranked = sorted((r for r in rows if not r.is_no_region), key=key, reverse=self.sort.startswith("-"))
+        return ranked + [r for r in rows if r.is_no_region]
 
 
 class RegionListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
-    """The regional dashboard: a row per region of the chosen scheme."""
+    """The regional dashboard: a row per region of the chosen scheme, from the stored summaries."""
 
     template_name = "treaties/region_list.html"
 
     def get_context_data(self, **kwargs) -> dict:
         scheme = get_by_slug_or_404(RegionScheme, self.request.GET.get("scheme") or DEFAULT_SCHEME)
-        query = self.state_query()
-        rows = [
-            replace(row, url=reverse("treaties:region_detail", args=[scheme.slug, row.slug]) + query)
-            for row in region_dashboard_rows(treaty=self.treaty, scheme=scheme, on=self.on, count=self.count)
-        ]
+        rows = region_summary_rows(treaty=self.treaty, scheme=scheme, on=self.on, count=self.count)
         return {
             **super().get_context_data(**kwargs),
             **self.as_of_context(),
+            **freshness_context(treaty=self.treaty, rows=rows),
             "scheme": scheme,
             "schemes": RegionScheme.objects.order_by("name"),
             "rows": self.sorted_rows(rows),
             "sort": self.sort,
-            "total": {key: sum(row.counts[key] for row in rows) for key in ("countries", "on_board")},
+            "state_query": self.state_query(),
+            "total": {key: sum(getattr(row, key) for row in rows) for key in ("countries", "on_board")},
         }
 
 
 class ForumListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
-    """The forum dashboard: a row per forum, counting its members on the date."""
+    """The forum dashboard: a row per forum, counting its members on the date, from the stored summaries."""
 
     template_name = "treaties/forum_list.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        query = self.state_query()
-        rows = [
-            replace(row, url=reverse("treaties:forum_detail", args=[row.slug]) + query)
-            for row in forum_dashboard_rows(treaty=self.treaty, on=self.on, count=self.count)
-        ]
+        rows = forum_summary_rows(treaty=self.treaty, on=self.on, count=self.count)
         return {
             **super().get_context_data(**kwargs),
             **self.as_of_context(),
+            **freshness_context(treaty=self.treaty, rows=rows),
             "rows": self.sorted_rows(rows),
             "sort": self.sort,
+            "state_query": self.state_query(),
         }
 
 
@@ -414,5 +428,31 @@ class ForumSummaryExportView(AsOfMixin, View):
             exports.FORUM_SUMMARY_HEADER,
             exports.forum_summary_rows(rows),
             filename=export_filename(treaty.slug, "forums", on=self.on),
+            bom=request.GET.get("bom") == "1",
+        )
+
+
+class SummarySeriesExportView(AsOfMixin, View):
+    """`/treaties/<slug>/series.csv?scheme=&count=`: the stored summaries over time, a row per date and group.
+
+    `scheme` is `world` (all participants, the default), `forums`, or a region scheme's slug.
+    """
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        treaty = get_object_or_404(Treaty, slug=slug)
+        grouping = request.GET.get("scheme") or WORLD_PANEL
+        scheme = None
+        if grouping == WORLD_PANEL:
+            panel = WORLD_PANEL
+        elif grouping == FORUMS_PANEL:
+            panel = FORUMS_PANEL
+        else:
+            scheme = get_by_slug_or_404(RegionScheme, grouping)
+            panel = scheme_panel(scheme.pk)
+        rows = summary_time_series(treaty=treaty, count=self.count, panel=panel, scheme=scheme)
+        return csv_response(
+            exports.SERIES_HEADER,
+            exports.summary_series_rows(rows, grouping),
+            filename=export_filename(treaty.slug, grouping, "over-time", on=self.on),
             bom=request.GET.get("bom") == "1",
         )

@@ -17,23 +17,23 @@ def test_regional_dashboard_rows_add_up_to_all_participants(client, reference_da
     response = client.get("/regions/", {"scheme": "un-groups", "date": "2026-11-27"})
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [r.label for r in rows][-1] == "In no region"
-    assert sum(r.counts["countries"] for r in rows) == 197
+    assert rows[-1].is_no_region and rows[-1].label == "(no region)"
+    assert sum(r.countries for r in rows) == 197
     no_region = rows[-1]
-    assert no_region.counts["countries"] == 4  # Holy See, State of Palestine, Cook Islands, Niue
-    assert sum(r.counts["withdrawn"] for r in rows) == 5
+    assert no_region.countries == 4  # Holy See, State of Palestine, Cook Islands, Niue
+    assert sum(r.withdrawn for r in rows) == 5
 
 
 def test_regional_dashboard_m49_has_the_five_regions(client, reference_data):
     rows = client.get("/regions/", {"date": "2026-11-27"}).context["rows"]
     assert [r.label for r in rows][:5] == ["Africa", "Americas", "Asia", "Europe", "Oceania"]
     europe = next(r for r in rows if r.label == "Europe")
-    assert europe.counts["withdrawn"] == 5
+    assert europe.withdrawn == 5
 
 
 def test_regional_dashboard_sorts_by_share(client, reference_data):
     rows = client.get("/regions/", {"scheme": "un-groups", "sort": "-share"}).context["rows"]
-    shares = [r.counts["on_board_share"] for r in rows[:-1]]
+    shares = [r.on_board_share for r in rows[:-1]]
     assert shares == sorted(shares, reverse=True)
 
 
@@ -84,9 +84,9 @@ def test_forum_member_csv(client, reference_data):
 
 def test_forum_dashboard_has_every_forum(client, reference_data):
     rows = client.get("/forums/", {"date": "1997-12-31"}).context["rows"]
-    by_slug = {r.slug: r for r in rows}
+    by_slug = {r.forum.slug: r for r in rows}
     assert set(by_slug) == {"cd", "arf", "asean", "osce", "oas", "commonwealth", "oif"}
-    assert by_slug["cd"].counts["countries"] == 61
+    assert by_slug["cd"].countries == 61
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,68 @@ def test_dashboard_queries_do_not_grow_with_rows(client, reference_data, django_
         response = client.get(url)
         if response.streaming:
             b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("date", ["1997-12-31", "2004-06-01", "2025-09-01", "2026-11-27"])
+def test_forum_dashboard_agrees_with_each_forum_page(client, reference_data, date):
+    rows = client.get("/forums/", {"date": date}).context["rows"]
+    for row in rows:
+        counts = client.get(f"/forums/{row.forum.slug}/", {"date": date}).context["counts"]
+        assert (row.countries, row.parties, row.on_board) == (
+            counts["countries"],
+            counts["parties"],
+            counts["on_board"],
+        )
+
+
+@pytest.mark.parametrize("scheme", ["m49", "m49-subregions", "un-groups"])
+def test_regional_dashboard_agrees_with_each_region_page(client, reference_data, scheme):
+    rows = client.get("/regions/", {"scheme": scheme, "date": "1999-03-01"}).context["rows"]
+    for row in rows:
+        slug = row.region.slug if row.region else "no-region"
+        counts = client.get(f"/regions/{scheme}/{slug}/", {"date": "1999-03-01"}).context["counts"]
+        assert (row.countries, row.parties, row.on_board) == (
+            counts["countries"],
+            counts["parties"],
+            counts["on_board"],
+        )
+
+
+def test_dashboards_say_when_figures_were_computed(client, reference_data):
+    stored = client.get("/regions/", {"date": "2020-12-31"}).content.decode()
+    assert "Summaries computed" in stored
+    on_demand = client.get("/regions/", {"date": "2020-12-30"}).content.decode()
+    assert "worked out on demand" in on_demand
+
+
+def test_overview_draws_states_parties_over_time(client, reference_data):
+    response = client.get("/", {"date": "2026-11-27"})
+    chart = response.context["chart"]
+    assert chart.count("<path") == 2
+    yearly = response.context["yearly"]
+    by_date = {row.date.isoformat(): row for row in yearly}
+    assert by_date["1999-12-31"].parties > 0
+    assert by_date["1998-12-31"].parties == 0
+    assert "The figures behind the chart" in response.content.decode()
+
+
+def test_series_csv_world(client, reference_data):
+    rows = csv_rows(client.get("/treaties/ottawa/series.csv"))
+    assert rows[0].keys() >= {"date", "grouping", "group", "countries", "parties", "on_board", "on_board_share"}
+    by_date = {r["date"]: r for r in rows}
+    assert by_date["1998-12-31"]["parties"] == "0"
+    assert by_date["2025-12-31"]["withdrawn"] == "3"  # Estonia, Latvia, Lithuania on 27 December
+    assert {r["grouping"] for r in rows} == {"world"}
+
+
+def test_series_csv_by_scheme_and_forum(client, reference_data):
+    groups = csv_rows(client.get("/treaties/ottawa/series.csv", {"scheme": "un-groups", "count": "deposit"}))
+    assert {r["group"] for r in groups} >= {"African Group", "(no region)"}
+    forums = csv_rows(client.get("/treaties/ottawa/series.csv", {"scheme": "forums"}))
+    cd_1997 = next(r for r in forums if r["group"] == "cd" and r["date"] == "1997-12-31")
+    assert cd_1997["countries"] == "61"
+
+
+@pytest.mark.parametrize("params", [{"scheme": "nope"}, {"scheme": "x\x00"}])
+def test_series_csv_unknown_scheme_is_404(client, reference_data, params):
+    assert client.get("/treaties/ottawa/series.csv", params).status_code == 404

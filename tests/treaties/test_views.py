@@ -141,7 +141,7 @@ def test_status_page_queries_do_not_grow_with_rows(client, reference_data, djang
 def test_home_shows_headline_counts(client, reference_data):
     response = client.get("/", {"date": "2025-09-01"})
     assert response.status_code == 200
-    assert response.context["counts"]["parties"] == 165
+    assert response.context["counts"].parties == 165
 
 
 def test_formula_cells_are_neutralised():
