@@ -32,6 +32,7 @@ from treaties.status import Act, CountryStatus, country_status
 from treaties.summaries import (
     BEGINNING,
     END,
+    FIGURES,
     FORUMS_PANEL,
     NO_REGION_LABEL,
     WORLD_LABEL,
@@ -306,17 +307,6 @@ CACHE_SECONDS = 24 * 3600
 # After a cache error, pages skip the cache for this long rather than wait on a frozen Redis each time.
 CACHE_PAUSE_SECONDS = 30.0
 _cache_paused_until = 0.0
-# The figures of a summary row, in the order the queries below return them.
-FIGURES = (
-    "countries",
-    "state_party",
-    "consented_not_in_force",
-    "signatory",
-    "withdrawal_pending",
-    "withdrawn",
-    "non_signatory",
-    "on_board",
-)
 # One row of a panel as plain values (what the cache holds):
 # (grouping key, region id, forum id, label, slug, *FIGURES).
 PanelTuple = tuple

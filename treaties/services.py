@@ -517,16 +517,7 @@ def summary_recompute(*, treaty_id: int, token: str, today: datetime.date | None
 
 
 _WHERE_COLUMNS = ("treaty_id", "count", "panel", "grouping", "scheme_id", "region_id", "forum_id", "label", "slug")
-_FIGURE_COLUMNS = (
-    "countries",
-    "state_party",
-    "consented_not_in_force",
-    "signatory",
-    "withdrawal_pending",
-    "withdrawn",
-    "non_signatory",
-    "on_board",
-)
+_FIGURE_COLUMNS = summaries.FIGURES
 
 
 def _figures(figures: summaries.Counts) -> tuple[int, ...]:

@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from treaties.choices import CONSENT_KINDS, STATUS_ORDER, EventKind, LegalStatus
 from treaties.status import Act, TreatyRule, country_status, entry_into_force_date, withdrawal_effective_date
 
+# The figures of every summary and span, in column order: how many countries, how many in
+# each legal status, how many on board.
+FIGURES = ("countries", *(status.value for status in STATUS_ORDER), "on_board")
+
 # Spans cover all time: the first starts on the first day a date can hold, the last ends on the last.
 BEGINNING = datetime.date(1, 1, 1)
 END = datetime.date(9999, 12, 31)
