@@ -118,6 +118,9 @@ def test_bad_parameters_get_a_clear_page(client, reference_data, url, status):
         "/forums/oas/",
         "/forums/cd/members.csv",
         "/regions/m49/africa/countries.csv",
+        "/treaties/ottawa/series.csv?scheme=m49-subregions",
+        "/treaties/ottawa/series.csv?scheme=forums",
+        "/",
     ],
 )
 def test_dashboard_queries_do_not_grow_with_rows(client, reference_data, django_assert_max_num_queries, url):
