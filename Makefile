@@ -34,6 +34,9 @@ worker: $(VENV)/.runtime .secret_key
 
 # Benchmarks run on PostgreSQL: a database of their own, rebuilt by the run.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ottawa_bench
+# The broker a real worker uses to measure the time from an edit to its summary.
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/13
+export BENCH_BROKER_URL
 bench: $(VENV)/.dev
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -q -c "DROP DATABASE IF EXISTS $(notdir $(BENCH_DATABASE_URL))" \
 		-c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"

@@ -157,7 +157,7 @@ def run(stdout) -> None:
     if os.environ.get("BENCH_SUMMARY_SIZES"):  # e.g. "100000:30", for a quicker look
         sizes = [tuple(int(n) for n in size.split(":")) for size in os.environ["BENCH_SUMMARY_SIZES"].split(",")]
     for events, treaties in sizes:
-        say(f"-- {events:,} events ({treaties} synthetic treaties)")
+        say(f"-- {events:,} events asked for, over {treaties} synthetic treaties")
         call_command("generate_synthetic", "--events", str(events), "--treaties", str(treaties), stdout=io.StringIO())
         total = StatusEvent.objects.count()
         scheme = RegionScheme.objects.get(slug=SCHEME)
