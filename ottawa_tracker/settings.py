@@ -123,8 +123,9 @@ else:
 
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html
 # With no CELERY_BROKER_URL tasks run eagerly in-process (the embedded mode).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
+# Eager tasks never reach a broker; kombu's in-memory transport stands in so nothing looks for one on localhost.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
