@@ -4,7 +4,7 @@ import datetime
 import functools
 import logging
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -97,18 +97,9 @@ def treaty_status_rows(*, treaty: Treaty, on: datetime.date, count: str) -> list
 
 
 def status_counts(statuses: Iterable[CountryStatus]) -> dict[str, int | float]:
-    """Counts by legal status, with `countries`, `parties` (in law), `on_board` and `on_board_share`."""
-    counts: dict[str, int | float] = dict.fromkeys(STATUS_ORDER, 0)
-    total = on_board = 0
-    for status in statuses:
-        counts[status.status] += 1
-        total += 1
-        on_board += status.on_board
-    counts["countries"] = total
-    counts["parties"] = counts["state_party"] + counts["withdrawal_pending"]
-    counts["on_board"] = on_board
-    counts["on_board_share"] = round(on_board / total, 4) if total else 0.0
-    return counts
+    """Counts by legal status, with `countries`, `parties` (in law), `on_board` and `on_board_share`:
+    the same figures, by the same function, as the stored summaries."""
+    return counts_of(Counter((status.status, status.on_board) for status in statuses)).as_dict()
 
 
 def status_event_list() -> QuerySet[StatusEvent]:
