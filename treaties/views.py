@@ -334,15 +334,11 @@ class RegionCountryExportView(TreatyChoiceMixin, View):
         )
 
 
-def _treaty_from(request: HttpRequest) -> Treaty:
-    return get_by_slug_or_404(Treaty, request.GET.get("treaty") or settings.DEFAULT_TREATY_SLUG)
-
-
-class RegionSummaryExportView(AsOfMixin, View):
+class RegionSummaryExportView(TreatyChoiceMixin, View):
     """`/regions.csv?treaty=&scheme=&date=&count=`: one row per region of the scheme, then "(no region)" if any."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        treaty = _treaty_from(request)
+        treaty = self.treaty
         scheme = get_by_slug_or_404(RegionScheme, request.GET.get("scheme") or DEFAULT_SCHEME)
         rows = region_summary_rows(treaty=treaty, scheme=scheme, on=self.on, count=self.count)
         return csv_response(
@@ -418,11 +414,11 @@ class EventExportView(EventFilterMixin, View):
         )
 
 
-class ForumSummaryExportView(AsOfMixin, View):
+class ForumSummaryExportView(TreatyChoiceMixin, View):
     """`/forums.csv?treaty=&date=&count=`: one row per forum, counting its members on the date."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        treaty = _treaty_from(request)
+        treaty = self.treaty
         rows = forum_summary_rows(treaty=treaty, on=self.on, count=self.count)
         return csv_response(
             exports.FORUM_SUMMARY_HEADER,
