@@ -145,7 +145,7 @@ def run(stdout) -> None:
     from django.utils import timezone
 
     from countries.models import RegionScheme
-    from treaties import services
+    from treaties import recompute
     from treaties.models import StatusEvent, Summary, SummarySpan, Treaty
     from treaties.summaries import FORUMS_PANEL, scheme_panel, summary_dates
 
@@ -162,8 +162,8 @@ def run(stdout) -> None:
         total = StatusEvent.objects.count()
         scheme = RegionScheme.objects.get(slug=SCHEME)
         started = time.perf_counter()
-        ids = services.summary_recompute_all(reason="bench")
-        services.summary_marks_process(treaty_ids=ids)
+        ids = recompute.summary_recompute_all(reason="bench")
+        recompute.summary_marks_process(treaty_ids=ids)
         took = time.perf_counter() - started
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE treaties_summary; ANALYZE treaties_summaryspan")
@@ -259,7 +259,7 @@ def edit_to_summary(say, treaty) -> None:
     from django.utils import timezone
 
     from ottawa_tracker.celery import app
-    from treaties import services
+    from treaties import recompute, services
     from treaties.choices import CountBasis, EventKind, LegalStatus
     from treaties.models import Summary
     from treaties.selectors import treaty_status_rows
@@ -299,7 +299,7 @@ def edit_to_summary(say, treaty) -> None:
         app._pool = None
         app.__dict__.pop("amqp", None)
         app.conf.update(broker_url=broker, task_always_eager=False, task_default_queue=queue)
-        services.summary_marks_process(treaty_ids=[treaty.pk])  # start from computed summaries, no mark pending
+        recompute.summary_marks_process(treaty_ids=[treaty.pk])  # start from computed summaries, no mark pending
         today = timezone.localdate()
         rows = treaty_status_rows(treaty=treaty, on=today, count="in_force")
         candidates = [r.country for r in rows if r.status.status == LegalStatus.NON_SIGNATORY][:5]

@@ -38,6 +38,9 @@ class Country(models.Model):
     valid_from = models.DateField(null=True, blank=True, help_text="When the state came into being, if after 1945.")
     valid_until = models.DateField(null=True, blank=True, help_text="The day the state ceased to exist.")
     source = models.TextField(blank=True, help_text="Where the codes, names and dates come from.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
+    )
 
     history = HistoricalRecords()
     objects = CountryQuerySet.as_manager()
@@ -168,6 +171,10 @@ class RegionAssignment(models.Model):
     note = models.TextField(blank=True)
     source = models.TextField(blank=True)
 
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -224,6 +231,10 @@ class ForumMembership(models.Model):
     source = models.TextField()
     start_source = models.TextField(blank=True)
     note = models.TextField(blank=True)
+
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
+    )
 
     history = HistoricalRecords()
     objects = ForumMembershipQuerySet.as_manager()

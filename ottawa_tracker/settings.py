@@ -159,7 +159,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Summaries (treaties/services.py). A worker waits until no new mark has come for SETTLE seconds,
+# Summaries (treaties/recompute.py). A worker waits until no new mark has come for SETTLE seconds,
 # or the first has waited MAX_WAIT, so a burst of edits is recomputed once; a claim older than
 # STALE_CLAIM belongs to a worker that died (it is past the hard time limit) and is taken over.
 SUMMARY_SETTLE_SECONDS = env_float("SUMMARY_SETTLE_SECONDS", 1.0)

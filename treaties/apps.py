@@ -14,6 +14,6 @@ class TreatiesConfig(AppConfig):
         writes the marks.
         """
         from countries.signals import counting_changed
-        from treaties.services import summary_mark_on_counting_change
+        from treaties.recompute import summary_mark_on_counting_change
 
         counting_changed.connect(summary_mark_on_counting_change, dispatch_uid="treaties.summary_mark")

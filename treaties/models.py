@@ -44,6 +44,15 @@ class Treaty(models.Model):
     reference = models.CharField(max_length=100, blank=True, help_text="e.g. UNTC chapter XXVI-5")
     url = models.URLField(max_length=500, blank=True)
     source = models.TextField(help_text="Where the dates and rules come from (the articles that set them).")
+    signature_closes = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the treaty closed for signature; a signature must be dated before it (Ottawa, "
+        "art. 15: open until its entry into force, so 1999-03-01). Blank while it is still open.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
+    )
 
     history = HistoricalRecords()
 
@@ -90,6 +99,13 @@ for _kind, _values in KIND_VALUES.items():
     _VALUE_FITS_KIND |= Q(kind=_kind, value__in=_values)
 
 
+class ActiveEventManager(models.Manager):
+    """Events that count: every event not retracted."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(retracted_at__isnull=True)
+
+
 class StatusEvent(models.Model):
     """One dated fact about one country and one treaty (a legal act or a policy position), with its source."""
 
@@ -110,11 +126,22 @@ class StatusEvent(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
+    )
+    retracted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When staff took the event back; it no longer counts."
+    )
+    retraction_reason = models.TextField(blank=True, editable=False, help_text="Why the event was taken back.")
 
     history = HistoricalRecords()
+    # Retracted events count nowhere: `objects` (the default manager) leaves them out; the admin reads `all_objects`.
+    all_objects = models.Manager()
+    objects = ActiveEventManager()
 
     class Meta:
         ordering = ["date", "country__name", "kind"]
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["treaty", "country", "kind", "date"], name="%(app_label)s_%(class)s_unique"
@@ -159,7 +186,7 @@ class SummaryMark(models.Model):
 
     One row per treaty. Every change that moves a treaty's figures (an event, a forum
     membership, a region assignment, a country's lifespan, the treaty's rules) sets
-    `pending` in the same transaction (`services.summary_mark`). A worker claims the row
+    `pending` in the same transaction (`recompute.summary_mark`). A worker claims the row
     with a conditional update (pending and unclaimed -> claimed) before recomputing, so a
     burst of edits becomes one recompute and two workers never recompute one treaty at
     once. `version` changes with every mark and every recompute: the on-demand cache keys
@@ -218,7 +245,7 @@ _FIGURES_ADD_UP = Q(
 class Summary(SummaryFigures):
     """A stored summary: one grouping's counts under one treaty on one stored date, for one way of counting.
 
-    Written only by the recompute (`services.summary_recompute`), for today, the opening for
+    Written only by the recompute (`recompute.summary_recompute`), for today, the opening for
     signature and every 31 December since, and every month end of the last five years.
     """
 
@@ -306,3 +333,44 @@ class SummarySpan(SummaryFigures):
 
     def __str__(self) -> str:
         return f"{self.treaty_id} {self.grouping} {self.valid_from}..{self.valid_until} ({self.count})"
+
+
+class StagedImport(models.Model):
+    """A CSV file kept between its preview and its confirmation, in the database so that every web
+    process (on any machine) sees it, owned by the user who uploaded it, bounded and expiring.
+
+    `versions` holds the version of each event the preview said would change (`{pk: version}`),
+    so the confirmation refuses rows whose target changed since.
+    """
+
+    owner = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="staged_imports")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the file.")
+    filename = models.CharField(max_length=200, blank=True)
+    data = models.BinaryField()
+    size = models.PositiveIntegerField()
+    versions = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "digest"], name="%(app_label)s_%(class)s_one_per_owner_and_file")
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="staged_import_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.digest[:12]} staged by {self.owner_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each Celery worker said it was alive (read by `/healthz`)."""
+
+    hostname = models.CharField(max_length=200, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -11,7 +11,7 @@ from countries.selectors import country_lineage_map
 from ottawa_tracker.sync import sync_rows
 from treaties.choices import EventKind
 from treaties.models import StatusEvent, Treaty
-from treaties.services import summary_mark
+from treaties.recompute import summary_mark
 from treaties.status import entry_into_force_date, withdrawal_effective_date
 from treaties.validation import status_event_problems
 

@@ -1,6 +1,6 @@
 """Summaries as pure functions of plain values: status timelines, count spans and the stored dates.
 
-Like `status.py`, nothing here touches the database. The recompute (`services.summary_recompute`)
+Like `status.py`, nothing here touches the database. The recompute (`recompute.summary_recompute`)
 gathers a treaty's events and who belongs where, and these functions turn them into
 
 1. each participant's *timeline*: the days on which its (status, on board) pair changes,

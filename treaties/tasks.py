@@ -40,15 +40,15 @@ def summary_recompute_pending(self, treaty_id: int | None = None) -> None:
     burst of edits is recomputed once; the task comes back when they have. Run eagerly (no
     broker) it recomputes at once.
     """
-    from treaties import services
+    from treaties import recompute
 
     if treaty_id is None:
-        for pending_id in services.summary_marks_sweep():
+        for pending_id in recompute.summary_marks_sweep():
             summary_recompute_pending.delay(pending_id)
         return
     settle = 0.0 if self.request.is_eager else settings.SUMMARY_SETTLE_SECONDS
     try:
-        wait = services.summary_marks_process(
+        wait = recompute.summary_marks_process(
             treaty_ids=[treaty_id], settle=settle, budget=settings.CELERY_TASK_SOFT_TIME_LIMIT / 2
         )
     except OperationalError as exc:
@@ -60,9 +60,9 @@ def summary_recompute_pending(self, treaty_id: int | None = None) -> None:
 @shared_task(acks_late=True)
 def summary_marks_sweep() -> None:
     """Every minute (CELERY_BEAT_SCHEDULE): free dead workers' claims, wake a task per pending treaty."""
-    from treaties import services
+    from treaties import recompute
 
-    for treaty_id in services.summary_marks_sweep():
+    for treaty_id in recompute.summary_marks_sweep():
         summary_recompute_pending.delay(treaty_id)
 
 
@@ -72,7 +72,7 @@ def summary_recompute_all() -> None:
 
     It also moves "today" forward: the stored summaries of the new day are written.
     """
-    from treaties import services
+    from treaties import recompute
 
-    for treaty_id in services.summary_recompute_all(reason="nightly full recompute"):
+    for treaty_id in recompute.summary_recompute_all(reason="nightly full recompute"):
         summary_recompute_pending.delay(treaty_id)

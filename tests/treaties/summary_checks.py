@@ -4,7 +4,7 @@ comparison of stored and on-demand figures with the figures worked out from the 
 import datetime
 
 from countries.models import RegionScheme
-from treaties import services
+from treaties import recompute
 from treaties.choices import CountBasis
 from treaties.models import Summary, SummarySpan, Treaty
 from treaties.selectors import FIGURES, summary_panel_from_events, summary_panel_from_spans
@@ -31,8 +31,8 @@ def recompute_from_scratch(treaty: Treaty) -> None:
     """Throw away what was stored and recompute the treaty in full, as `recompute_summaries --full` does."""
     Summary.objects.filter(treaty=treaty).delete()
     SummarySpan.objects.filter(treaty=treaty).delete()
-    services.summary_recompute_all(treaty_ids=[treaty.pk], reason="test: from scratch")
-    services.summary_marks_process(treaty_ids=[treaty.pk], settle=0.0)
+    recompute.summary_recompute_all(treaty_ids=[treaty.pk], reason="test: from scratch")
+    recompute.summary_marks_process(treaty_ids=[treaty.pk], settle=0.0)
 
 
 def by_key(values) -> dict[str, tuple]:

@@ -27,7 +27,7 @@ from tests.treaties.summary_checks import (
     span_snapshot,
     stored_snapshot,
 )
-from treaties import services, tasks
+from treaties import recompute, services, tasks
 from treaties.choices import CountBasis, EventKind, LegalStatus
 from treaties.models import Summary, SummaryMark, Treaty
 from treaties.selectors import (
@@ -116,20 +116,20 @@ def test_wake_up_is_queued_on_commit_once_per_burst(ottawa, django_capture_on_co
 
 
 def test_a_mark_waiting_too_long_is_woken_again_by_the_next_edit(ottawa, django_capture_on_commit_callbacks):
-    services.summary_mark(treaty_ids=[ottawa.pk], reason="its wake-up was lost", wake=False)
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="its wake-up was lost", wake=False)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.summary_mark(treaty_ids=[ottawa.pk], reason="soon after")
+        recompute.summary_mark(treaty_ids=[ottawa.pk], reason="soon after")
     assert callbacks == []  # pending for a moment: its wake-up may be on the way
     SummaryMark.objects.filter(pk=ottawa.pk).update(pending_since=timezone.now() - datetime.timedelta(minutes=5))
     with django_capture_on_commit_callbacks() as callbacks:
-        services.summary_mark(treaty_ids=[ottawa.pk], reason="much later")
+        recompute.summary_mark(treaty_ids=[ottawa.pk], reason="much later")
     assert len(callbacks) == 1
 
 
 def test_event_moved_to_another_treaty_marks_both(ottawa):
     other = TreatyFactory()
     event = ottawa.events.first()
-    services.summary_mark(treaty_ids=[other.pk], reason="setup")
+    recompute.summary_mark(treaty_ids=[other.pk], reason="setup")
     SummaryMark.objects.update(pending=False)
     event.treaty = other
     services.status_event_save(event=event, validate=False)
@@ -137,49 +137,49 @@ def test_event_moved_to_another_treaty_marks_both(ottawa):
 
 
 def test_two_claims_one_winner(ottawa):
-    services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    first = services.summary_claim(treaty_id=ottawa.pk)
-    second = services.summary_claim(treaty_id=ottawa.pk)
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    first = recompute.summary_claim(treaty_id=ottawa.pk)
+    second = recompute.summary_claim(treaty_id=ottawa.pk)
     assert first and second is None
-    services.summary_mark(treaty_ids=[ottawa.pk], reason="edit during the recompute")
-    assert services.summary_claim(treaty_id=ottawa.pk) is None  # still held by the first
-    services.summary_recompute(treaty_id=ottawa.pk, token=first)
-    assert services.summary_claim(treaty_id=ottawa.pk)  # the edit during the run gets its own run
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="edit during the recompute")
+    assert recompute.summary_claim(treaty_id=ottawa.pk) is None  # still held by the first
+    recompute.summary_recompute(treaty_id=ottawa.pk, token=first)
+    assert recompute.summary_claim(treaty_id=ottawa.pk)  # the edit during the run gets its own run
 
 
 def test_claim_waits_for_marks_to_settle_unless_the_first_waited_too_long(ottawa, settings):
     settings.SUMMARY_MAX_WAIT_SECONDS = 5
-    services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    assert services.summary_claim(treaty_id=ottawa.pk, settle=60) is None
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    assert recompute.summary_claim(treaty_id=ottawa.pk, settle=60) is None
     SummaryMark.objects.filter(pk=ottawa.pk).update(pending_since=timezone.now() - datetime.timedelta(seconds=6))
-    assert services.summary_claim(treaty_id=ottawa.pk, settle=60)
+    assert recompute.summary_claim(treaty_id=ottawa.pk, settle=60)
 
 
 def test_process_returns_the_wait_until_marks_settle(ottawa):
-    services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    wait = services.summary_marks_process(treaty_ids=[ottawa.pk], settle=2.0)
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    wait = recompute.summary_marks_process(treaty_ids=[ottawa.pk], settle=2.0)
     assert wait is not None and 0 < wait <= 2.0
     assert SummaryMark.objects.get(pk=ottawa.pk).pending
 
 
 def test_a_lost_claim_rolls_the_recompute_back(ottawa):
-    services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    token = services.summary_claim(treaty_id=ottawa.pk)
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    token = recompute.summary_claim(treaty_id=ottawa.pk)
     before = stored_snapshot(ottawa)
-    with pytest.raises(services.SummaryClaimLost):
-        services.summary_recompute(treaty_id=ottawa.pk, token="not-" + token)
+    with pytest.raises(recompute.SummaryClaimLost):
+        recompute.summary_recompute(treaty_id=ottawa.pk, token="not-" + token)
     assert stored_snapshot(ottawa) == before
     assert SummaryMark.objects.get(pk=ottawa.pk).claim_token == token
 
 
 def test_sweep_frees_a_dead_workers_claim(ottawa, settings):
-    services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    assert services.summary_claim(treaty_id=ottawa.pk)
-    assert services.summary_marks_sweep() == []  # claimed, not stale: the worker is at it
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    assert recompute.summary_claim(treaty_id=ottawa.pk)
+    assert recompute.summary_marks_sweep() == []  # claimed, not stale: the worker is at it
     stale = timezone.now() - datetime.timedelta(seconds=settings.SUMMARY_STALE_CLAIM_SECONDS + 1)
     SummaryMark.objects.filter(pk=ottawa.pk).update(claimed_at=stale)
-    assert services.summary_marks_sweep() == [ottawa.pk]
-    assert services.summary_claim(treaty_id=ottawa.pk)
+    assert recompute.summary_marks_sweep() == [ottawa.pk]
+    assert recompute.summary_claim(treaty_id=ottawa.pk)
 
 
 def test_recompute_counts_a_new_accession(ottawa):
@@ -189,7 +189,7 @@ def test_recompute_counts_a_new_accession(ottawa):
         treaty=ottawa, country=country, kind=EventKind.ACCESSION, date=D(2024, 1, 5), source="test"
     )
     assert world_today(ottawa).parties == before.parties  # not yet recomputed
-    services.summary_marks_process(treaty_ids=[ottawa.pk])
+    recompute.summary_marks_process(treaty_ids=[ottawa.pk])
     after = world_today(ottawa)
     assert (after.parties, after.non_signatory) == (before.parties + 1, before.non_signatory - 1)
     assert after.computed_at > before.computed_at
@@ -287,7 +287,7 @@ def test_cache_key_changes_with_every_mark(ottawa):
     services.status_event_record(
         treaty=ottawa, country=country, kind=EventKind.ACCESSION, date=D(2005, 1, 5), source="test"
     )
-    services.summary_marks_process(treaty_ids=[ottawa.pk])
+    recompute.summary_marks_process(treaty_ids=[ottawa.pk])
     after = region_summary_rows(treaty=ottawa, scheme=scheme, on=day, count="deposit")
     region = RegionAssignment.objects.get(scheme=scheme, country=country).region.name
     assert (
@@ -315,7 +315,7 @@ def test_cache_errors_are_caught_and_the_database_answers(ottawa, settings, capl
 
 def test_countries_changes_mark_every_treaty(ottawa):
     other = TreatyFactory()
-    services.summary_mark(treaty_ids=[other.pk], reason="setup")
+    recompute.summary_mark(treaty_ids=[other.pk], reason="setup")
 
     def marked_and_reset() -> set[int]:
         pending = set(SummaryMark.objects.filter(pending=True).values_list("pk", flat=True))
@@ -349,7 +349,7 @@ def test_forum_membership_change_reaches_the_forum_summary(ottawa):
     forum = country_services.forum_save(forum=ForumFactory.build(name="Test Forum"))
     country = non_signatory_today(ottawa)
     day = timezone.localdate()
-    services.summary_marks_process()
+    recompute.summary_marks_process()
     assert (
         next(r for r in forum_summary_rows(treaty=ottawa, on=day, count="in_force") if r.forum.pk == forum.pk).countries
         == 0
@@ -363,7 +363,7 @@ def test_forum_membership_change_reaches_the_forum_summary(ottawa):
             forum=forum, country=observer, role=MembershipRole.OBSERVER, start_date=D(2000, 1, 1), source="test"
         )
     )
-    services.summary_marks_process()
+    recompute.summary_marks_process()
     row = next(r for r in forum_summary_rows(treaty=ottawa, on=day, count="in_force") if r.forum.pk == forum.pk)
     assert (row.countries, row.non_signatory, row.computed_at is not None) == (1, 1, True)  # observers are not counted
 
@@ -419,7 +419,7 @@ def test_burst_of_edits_sends_one_wake_up_and_equals_a_full_recompute(ottawa, dj
 
 def test_task_without_id_wakes_each_pending_treaty(ottawa):
     other = TreatyFactory()
-    services.summary_mark(treaty_ids=[ottawa.pk, other.pk], reason="test", wake=False)
+    recompute.summary_mark(treaty_ids=[ottawa.pk, other.pk], reason="test", wake=False)
     tasks.summary_recompute_pending.delay()
     assert not SummaryMark.objects.filter(pending=True).exists()
     assert Summary.objects.filter(treaty=other).exists()
@@ -454,7 +454,7 @@ def test_regions_without_countries_get_a_zero_row(ottawa):
     region = RegionFactory(name="Empty")
     country_services.region_save(region=RegionFactory.build(scheme=region.scheme, name="Also empty", slug="also-empty"))
     RegionAssignmentFactory(region=region, country=CountryFactory())
-    services.summary_marks_process()
+    recompute.summary_marks_process()
     rows = region_summary_rows(treaty=ottawa, scheme=region.scheme, on=D(2020, 1, 1), count="in_force")
     labels = {r.label: r.countries for r in rows}
     assert labels["Also empty"] == 0

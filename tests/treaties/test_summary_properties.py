@@ -31,7 +31,7 @@ from tests.treaties.summary_checks import (
     span_snapshot,
     stored_snapshot,
 )
-from treaties import services
+from treaties import recompute, services
 from treaties.choices import EventKind
 from treaties.models import StatusEvent, Summary, SummaryMark
 from treaties.summaries import FORUMS_PANEL, WORLD_PANEL, scheme_panel
@@ -104,8 +104,8 @@ def world(reference_data):
     scheme = RegionSchemeFactory()
     regions = [RegionFactory(scheme=scheme), RegionFactory(scheme=scheme)]
     forum = ForumFactory()
-    services.summary_recompute_all(reason="test setup")
-    services.summary_marks_process(treaty_ids=[treaty.pk])
+    recompute.summary_recompute_all(reason="test setup")
+    recompute.summary_marks_process(treaty_ids=[treaty.pk])
     return treaty, countries, scheme, regions, forum
 
 
@@ -176,7 +176,7 @@ def apply(step: tuple, treaty, countries, scheme, regions, forum) -> bool:
         treaty.late_eif_count = step[1]
         services.treaty_save(treaty=treaty, validate=False)
     elif kind == "process":
-        services.summary_marks_process(treaty_ids=[treaty.pk])
+        recompute.summary_marks_process(treaty_ids=[treaty.pk])
         return False
     return True
 
@@ -211,7 +211,7 @@ def test_incremental_summaries_equal_a_full_recompute_and_the_events(world, step
                 continue  # a duplicate or an impossible value: the database refused it, nothing changed
             if changed:
                 assert SummaryMark.objects.get(pk=treaty.pk).version > version, f"{step} left no mark"
-        services.summary_marks_process(treaty_ids=[treaty.pk])
+        recompute.summary_marks_process(treaty_ids=[treaty.pk])
         incremental = (stored_snapshot(treaty), span_snapshot(treaty))
         stored_days = sorted(set(Summary.objects.filter(treaty=treaty).values_list("date", flat=True)))
         assert_stored_match_events(treaty, [stored_days[0], stored_days[-1]], only=panels)

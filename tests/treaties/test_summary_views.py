@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from countries.models import Country, ForumMembership, RegionAssignment
-from treaties import services
+from treaties import recompute, services
 from treaties.choices import EventKind, LegalStatus
 from treaties.models import SummaryMark, Treaty
 from treaties.selectors import treaty_status_rows, world_summary
@@ -168,5 +168,5 @@ def test_treaty_page_says_a_recompute_is_pending_after_an_edit(client, ottawa):
 
 def test_stored_figures_answer_while_a_recompute_is_pending(client, ottawa):
     before = regions(client)
-    services.summary_mark(treaty_ids=[ottawa.pk], reason="test", wake=False)  # no worker comes
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test", wake=False)  # no worker comes
     assert regions(client) == before
