@@ -4,7 +4,6 @@ With nothing set it runs embedded: SQLite in the project folder, Celery tasks ru
 eagerly in-process, DEBUG off. Every variable is listed in `.env.example`.
 """
 
-import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -195,6 +194,5 @@ DEFAULT_TREATY_SLUG = env_str("DEFAULT_TREATY_SLUG", "ottawa")
 EVENT_EXPORT_COPY = env_bool("EVENT_EXPORT_COPY", default=True)
 # The largest CSV file staff may import, in bytes (20 MiB is about 150,000 events).
 EVENT_IMPORT_MAX_BYTES = env_int("EVENT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-# Where the admin keeps an uploaded file between its preview and the confirmation. Every web
-# process must see the same folder (on several machines: a shared volume).
-EVENT_IMPORT_DIR = env_str("EVENT_IMPORT_DIR") or str(Path(tempfile.gettempdir()) / "ottawa-tracker-imports")
+# How long the admin keeps an uploaded file (in the database) between its preview and the confirmation.
+EVENT_IMPORT_STAGED_HOURS = env_int("EVENT_IMPORT_STAGED_HOURS", 24)

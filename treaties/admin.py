@@ -13,14 +13,9 @@ from countries.admin import UnverifiedFilter
 from treaties import services
 from treaties.exports import EVENT_HEADER
 from treaties.forms import EventImportUploadForm
-from treaties.imports import (
-    ImportFileError,
-    event_csv_stage,
-    event_csv_staged,
-    event_csv_unstage,
-    status_event_csv_read,
-)
+from treaties.imports import ImportFileError, status_event_csv_read
 from treaties.models import StatusEvent, Treaty
+from treaties.staging import staged_import_drop, staged_import_get, staged_import_keep
 from treaties.validation import status_event_problems
 
 
@@ -149,19 +144,19 @@ class StatusEventAdmin(SimpleHistoryAdmin):
                     result = services.status_event_import(rows=rows, user=request.user, dry_run=True)
                     context.update(result=result, filename=upload.name[:200])
                     if result.ok:
-                        context["digest"] = event_csv_stage(data=data, user_id=request.user.pk)
+                        context["digest"] = staged_import_keep(data=data, user_id=request.user.pk, filename=upload.name)
         context["form"] = form
         return TemplateResponse(request, "admin/treaties/statusevent/import.html", context)
 
     def _import_confirm(self, request, context):
         """Import the file previewed: kept on the server under its digest, checked again against the record now."""
         digest, filename = request.POST["digest"], request.POST.get("filename", "")[:200]
-        data = event_csv_staged(digest=digest, user_id=request.user.pk)
-        if data is None:
+        staged = staged_import_get(digest=digest, user_id=request.user.pk)
+        if staged is None:
             self.message_user(request, "The previewed file is no longer kept on the server; upload it again.", ERROR)
             return redirect("admin:treaties_statusevent_import")
         try:
-            rows = status_event_csv_read(data)
+            rows = status_event_csv_read(staged.data)
         except ImportFileError as exc:
             self.message_user(request, exc.message, ERROR)
             return redirect("admin:treaties_statusevent_import")
@@ -172,7 +167,7 @@ class StatusEventAdmin(SimpleHistoryAdmin):
             # The record changed since the preview; nothing was written.
             context.update(result=result, filename=filename, form=EventImportUploadForm(), changed_since=True)
             return TemplateResponse(request, "admin/treaties/statusevent/import.html", context)
-        event_csv_unstage(digest=digest, user_id=request.user.pk)
+        staged_import_drop(digest=digest, user_id=request.user.pk)
         self.message_user(
             request,
             f"Imported {filename}: {len(result.created):,} events created, {len(result.changed):,} changed, "

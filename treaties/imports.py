@@ -4,16 +4,9 @@ The columns are the export's (`exports.EVENT_HEADER`), so an export imports back
 unchanged. `services.status_event_import` checks and writes the rows.
 """
 
-import contextlib
 import csv
-import datetime
-import hashlib
 import io
-import os
-import re
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 
@@ -116,46 +109,3 @@ def _check_header(header: list[str]) -> None:
         f"The header row must name exactly these columns: {','.join(EVENT_HEADER)} "
         f"(the event export's header). This file's header has {'; '.join(parts)}."
     )
-
-
-# The admin keeps an uploaded file between its preview and the confirmation, named by the
-# importing user and the file's SHA-256, so the rows confirmed are the rows previewed.
-STAGED_FOR = datetime.timedelta(days=1)
-
-
-def _staged_path(*, digest: str, user_id: int) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{64}", digest):
-        raise ValueError("not a SHA-256 digest")
-    return Path(settings.EVENT_IMPORT_DIR) / f"{int(user_id)}-{digest}.csv"
-
-
-def event_csv_stage(*, data: bytes, user_id: int) -> str:
-    """Keep an uploaded file for its confirmation; returns its SHA-256 (hex). Files older than a day go."""
-    folder = Path(settings.EVENT_IMPORT_DIR)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    cutoff = time.time() - STAGED_FOR.total_seconds()
-    for old in folder.glob("*.csv"):
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-    digest = hashlib.sha256(data).hexdigest()
-    path = _staged_path(digest=digest, user_id=user_id)
-    temporary = path.with_suffix(f".{os.getpid()}.part")
-    temporary.write_bytes(data)
-    temporary.chmod(0o600)
-    temporary.replace(path)
-    return digest
-
-
-def event_csv_staged(*, digest: str, user_id: int) -> bytes | None:
-    """The file kept under `digest` for this user, if it is still there and still has that digest."""
-    try:
-        data = _staged_path(digest=digest, user_id=user_id).read_bytes()
-    except (ValueError, OSError):
-        return None
-    return data if hashlib.sha256(data).hexdigest() == digest else None
-
-
-def event_csv_unstage(*, digest: str, user_id: int) -> None:
-    with contextlib.suppress(ValueError, OSError):
-        _staged_path(digest=digest, user_id=user_id).unlink()

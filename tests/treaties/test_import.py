@@ -22,11 +22,6 @@ HEADER = "iso3,treaty,kind,value,date,effective_date,end_date,source,note"
 IMPORT_URL = "/admin/treaties/statusevent/import/"
 
 
-@pytest.fixture(autouse=True)
-def staging_folder(settings, tmp_path):
-    settings.EVENT_IMPORT_DIR = str(tmp_path / "imports")
-
-
 def csv_file(*lines: str, header: str = HEADER) -> bytes:
     return ("\n".join([header, *lines]) + "\n").encode()
 
