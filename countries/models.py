@@ -6,6 +6,14 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from countries.choices import CountryKind, DatePrecision, MembershipRole
+from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
+
+
+def _source_errors(source: str, *, required: bool = True) -> dict[str, str]:
+    """A source, where one is given, must have visible text."""
+    if (source or required) and not has_visible_text(source):
+        return {"source": SOURCE_NOT_VISIBLE}
+    return {}
 
 
 class CountryQuerySet(models.QuerySet):
@@ -67,6 +75,20 @@ class Country(models.Model):
             self.valid_until is None or on < self.valid_until
         )
 
+    def clean(self) -> None:
+        errors = _source_errors(self.source, required=False)
+        if self.pk and (self.valid_from or self.valid_until):
+            # Its recorded seats must stay inside the lifespan given.
+            for seat in self.forum_memberships.filter(start_date__isnull=False).select_related("forum"):
+                if seat_start_problem(self, seat.start_date):
+                    errors.setdefault(
+                        "valid_from" if self.valid_from and seat.start_date < self.valid_from else "valid_until",
+                        f"Its seat in {seat.forum} from {seat.start_date} would fall outside these dates: "
+                        "correct the seat first.",
+                    )
+        if errors:
+            raise ValidationError(errors)
+
 
 class CountryFormerName(models.Model):
     """A name a country used before, e.g. Zaire until 1997 for the Democratic Republic of the Congo."""
@@ -122,6 +144,10 @@ class CountrySuccession(models.Model):
     def __str__(self) -> str:
         verb = "continued by" if self.continuation else "succeeded by"
         return f"{self.predecessor} {verb} {self.successor} ({self.date})"
+
+    def clean(self) -> None:
+        if errors := _source_errors(self.source):
+            raise ValidationError(errors)
 
 
 class RegionScheme(models.Model):
@@ -264,6 +290,33 @@ class ForumMembership(models.Model):
 
     def active_on(self, on: datetime.date) -> bool:
         return (self.start_date is None or self.start_date <= on) and (self.end_date is None or on < self.end_date)
+
+    def clean(self) -> None:
+        errors = _source_errors(self.source)
+        if self.country_id and (problem := seat_start_problem(self.country, self.start_date)):
+            errors["start_date"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+
+def seat_start_problem(country: Country, start: datetime.date | None) -> str | None:
+    """Why a seat cannot start on `start`: its country did not exist then; None if it can.
+
+    A seat held before a state existed belongs to the state that held it (Serbia's OSCE
+    seat from 2000 to the Federal Republic of Yugoslavia, then Serbia and Montenegro): a
+    state that continues another counts that state's seats. The loader, the service and
+    the admin all ask this.
+    """
+    if start is None:
+        return None
+    if country.valid_from and start < country.valid_from:
+        return (
+            f"{country} came into being on {country.valid_from}; a seat from {start} belongs to the state "
+            "that held it then (a state that continues it counts its seats)."
+        )
+    if country.valid_until and start >= country.valid_until:
+        return f"{country} ceased to exist on {country.valid_until}; it cannot take a seat on {start}."
+    return None
 
 
 class ReferenceDataset(models.Model):

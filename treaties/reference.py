@@ -3,6 +3,7 @@
 from collections import Counter
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from countries.models import Country
@@ -13,13 +14,14 @@ from treaties.choices import EventKind
 from treaties.models import StatusEvent, Treaty
 from treaties.recompute import summary_mark
 from treaties.status import entry_into_force_date, withdrawal_effective_date
-from treaties.validation import status_event_problems
+from treaties.validation import retracted_events, status_event_problems
 
 TREATY_FIELDS = (
     "short_name",
     "title",
     "adopted",
     "opened_for_signature",
+    "signature_closes",
     "entry_into_force",
     "eif_instruments",
     "eif_threshold_date",
@@ -32,7 +34,7 @@ TREATY_FIELDS = (
     "url",
     "source",
 )
-DATE_FIELDS = {"adopted", "opened_for_signature", "entry_into_force", "eif_threshold_date"}
+DATE_FIELDS = {"adopted", "opened_for_signature", "signature_closes", "entry_into_force", "eif_threshold_date"}
 INT_FIELDS = {"eif_instruments", "late_eif_count", "withdrawal_count"}
 
 
@@ -120,27 +122,43 @@ def depositary_events(treaty: Treaty, rows: list[dict[str, str]]) -> list[Status
     return events
 
 
+def _treaty_checked(values: dict) -> dict:
+    """The treaty's values, refused with the admin's words if its own dates contradict each other."""
+    try:
+        Treaty(**values).clean()  # unsaved: the dates and source only; the events are checked below
+    except ValidationError as exc:
+        messages = "; ".join(f"{field}: {m}" for field, ms in exc.message_dict.items() for m in ms)
+        raise CommandError(f"treaties.csv, treaty {values['slug']}: {messages}") from exc
+    return values
+
+
 def reference_treaty_load(treaty_row: dict[str, str], stats: Counter, data_dir: Path = DATA_DIR) -> None:
-    """One treaty and the events of its depositary table, each checked by the same rules as the admin."""
+    """One treaty and the events of its depositary table, each checked by the same rules as the admin.
+
+    A shipped event that staff retracted stays retracted: it is matched by its identity and
+    neither recreated nor counted in the checks.
+    """
     treaty = sync_rows(
         Treaty,
         key=["slug"],
-        rows=[_treaty_values(treaty_row)],
+        rows=[_treaty_checked(_treaty_values(treaty_row))],
         scope=Treaty.objects.filter(slug=treaty_row["slug"]),
         reason=REASON,
         stats=stats,
     )[(treaty_row["slug"],)]
     events = depositary_events(treaty, read_csv(treaty_row["participants_file"], data_dir))
     existing = list(StatusEvent.objects.filter(treaty=treaty).select_related("country", "treaty"))
-    known = {(e.country_id, e.kind, e.date) for e in existing}
+    retracted = retracted_events(treaty_id=treaty.pk, country_ids={e.country_id for e in events})
+    known = {(e.country_id, e.kind, e.date) for e in existing} | set(retracted)
     accepted: list[StatusEvent] = list(existing)
     errors = []
+    lineage_map = country_lineage_map()
     for event in sorted(events, key=lambda e: e.date):
         if (event.country_id, event.kind, event.date) in known:
             continue
-        lineage = {event.country_id, *country_lineage_map().get(event.country_id, ())}
+        lineage = {event.country_id, *lineage_map.get(event.country_id, ())}
         others = [e for e in accepted if e.country_id in lineage]
-        problems = status_event_problems(event, others=others)
+        problems = status_event_problems(event, others=others, retracted=retracted)
         if problems:
             errors.append(f"{event}: " + "; ".join(m for ms in problems.values() for m in ms))
         accepted.append(event)
@@ -162,7 +180,7 @@ def reference_treaty_load(treaty_row: dict[str, str], stats: Counter, data_dir: 
             }
             for e in events
         ],
-        scope=StatusEvent.objects.filter(treaty=treaty),
+        scope=StatusEvent.all_objects.filter(treaty=treaty),
         reason=REASON,
         stats=stats,
     )

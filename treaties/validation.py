@@ -5,12 +5,13 @@ so staff see the same words whichever way they write.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.utils import timezone
 
 from countries.models import Country
 from countries.selectors import country_lineage_map
+from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
 from treaties.choices import (
     CONSENT_AFTER_SIGNATURE_KINDS,
     CONSENT_KINDS,
@@ -28,6 +29,14 @@ NOT_BOUND_BY_OPENING = POSITION_KINDS | {EventKind.ACCESSION, EventKind.SUCCESSI
 # The kinds of the other events the checks read, beside an exact duplicate of the event:
 # a caller that loads `others` in bulk (the CSV import) may leave the other kinds out.
 KINDS_CHECKED_AGAINST = LEGAL_KINDS
+# No legal act comes before the treaty's adoption. A position may: a government backed a
+# ban, or voted on the General Assembly's call for one, while the treaty was negotiated
+# (Ottawa: stances and the 1996 vote before its adoption on 1997-09-18). It may come at
+# most this many years before the adoption, which catches a mistyped year (1897 for 1997).
+POSITION_LEAD_YEARS = 10
+# Where a treaty has no adoption date: the UN Charter's entry into force. No treaty tracked
+# here is older, so an earlier date (0001-01-01) is a typing mistake, never a fact.
+EARLIEST_DATE = datetime.date(1945, 10, 24)
 
 
 def _label(kind: str) -> str:
@@ -37,6 +46,51 @@ def _label(kind: str) -> str:
 def _a(label: str) -> str:
     """The label with its indefinite article: "an accession", "a signature"."""
     return f"an {label}" if label[:1] in "aeiou" else f"a {label}"
+
+
+def _years_before(date: datetime.date, years: int) -> datetime.date:
+    try:
+        return date.replace(year=date.year - years)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year - years, day=28)
+
+
+def earliest_date(treaty: Treaty, kind: str) -> datetime.date:
+    """The earliest date an event of `kind` may have under `treaty`."""
+    if treaty.adopted is None:
+        return EARLIEST_DATE
+    if kind in POSITION_KINDS:
+        return max(EARLIEST_DATE, _years_before(treaty.adopted, POSITION_LEAD_YEARS))
+    return treaty.adopted
+
+
+def retracted_events(
+    *, treaty_id: int, country_ids: Iterable[int], dates: Iterable[datetime.date] | None = None
+) -> dict[tuple, StatusEvent]:
+    """The retracted events of a treaty for these countries, by identity (country id, kind, date): one query.
+
+    For a caller that passes `others` to `status_event_problems` and checks many events at once.
+    """
+    retracted = StatusEvent.all_objects.filter(
+        treaty_id=treaty_id, country_id__in=set(country_ids), retracted_at__isnull=False
+    )
+    if dates is not None:
+        retracted = retracted.filter(date__in=set(dates))
+    return {(e.country_id, e.kind, e.date): e for e in retracted}
+
+
+def _retracted_twin(event: StatusEvent) -> StatusEvent | None:
+    """A retracted event with the identity of `event` (the unique constraint covers every row)."""
+    twins = StatusEvent.all_objects.filter(
+        treaty_id=event.treaty_id,
+        country_id=event.country_id,
+        kind=event.kind,
+        date=event.date,
+        retracted_at__isnull=False,
+    )
+    if event.pk:
+        twins = twins.exclude(pk=event.pk)
+    return twins.first()
 
 
 def _existing_events(event: StatusEvent) -> list[StatusEvent]:
@@ -49,13 +103,20 @@ def _existing_events(event: StatusEvent) -> list[StatusEvent]:
 
 
 def status_event_problems(
-    event: StatusEvent, *, others: Iterable[StatusEvent] | None = None, today: datetime.date | None = None
+    event: StatusEvent,
+    *,
+    others: Iterable[StatusEvent] | None = None,
+    today: datetime.date | None = None,
+    retracted: Mapping[tuple, StatusEvent] | None = None,
 ) -> dict[str, list[str]]:
     """Every contradiction between `event` and the record, as messages by field name.
 
-    `others` are the other events of the same country (and the states it continues)
-    under the same treaty; they are read from the database when not given, and an
-    import passes the rows it has already accepted.
+    `others` are the other (active) events of the same country (and the states it
+    continues) under the same treaty; they are read from the database when not given, and
+    an import passes the rows it has already accepted. `retracted` maps identities
+    (country id, kind, date) to retracted events (`retracted_events`); it is read from the
+    database when `others` is not given, and a caller that passes `others` passes it too,
+    or the check of a retracted twin is skipped.
     """
     problems: dict[str, list[str]] = {}
 
@@ -78,8 +139,27 @@ def status_event_problems(
             choices = ", ".join(v or "blank" for v in allowed)
             add("value", f"{_a(label).capitalize()} takes one of: {choices} (got {event.value!r}).")
 
+    if event.source and not has_visible_text(event.source):
+        add("source", SOURCE_NOT_VISIBLE)
+
     if date > today:
         add("date", f"The date {date} is in the future; record an act once it has happened.")
+    earliest = earliest_date(treaty, kind)
+    if date < earliest:
+        if treaty.adopted is None:
+            add("date", f"The date {date} is before {EARLIEST_DATE}, when the UN Charter entered into force: check it.")
+        elif kind in POSITION_KINDS:
+            add(
+                "date",
+                f"The {treaty} was adopted on {treaty.adopted}; a position dated {date} is more than "
+                f"{POSITION_LEAD_YEARS} years before that: check the date.",
+            )
+        else:
+            add(
+                "date",
+                f"The {treaty} was adopted on {treaty.adopted}; {_a(label)} dated {date} comes before it: "
+                "no legal act can precede the treaty's adoption.",
+            )
     if kind in LEGAL_KINDS and not country.participant:
         add("country", f"{country} is not counted as a treaty participant; legal acts are recorded for participants.")
     if not country.exists_on(date):
@@ -89,11 +169,21 @@ def status_event_problems(
             else (f"ceased to exist on {country.valid_until}")
         )
         add("date", f"{country} {when}; an act dated {date} belongs to the state that existed then.")
-    if kind not in NOT_BOUND_BY_OPENING and treaty.opened_for_signature and date < treaty.opened_for_signature:
+    if (
+        kind not in NOT_BOUND_BY_OPENING
+        and treaty.opened_for_signature
+        and earliest <= date < treaty.opened_for_signature
+    ):
         add(
             "date",
             f"The {treaty} opened for signature on {treaty.opened_for_signature}; "
             f"{_a(label)} dated {date} comes before that (only an accession or a succession may).",
+        )
+    if kind == EventKind.SIGNATURE and treaty.signature_closes and date >= treaty.signature_closes:
+        add(
+            "date",
+            f"The {treaty} closed for signature on {treaty.signature_closes}; a signature dated {date} comes "
+            "on or after that: a state that had not signed joins by accession.",
         )
 
     if event.effective_date is not None:
@@ -105,17 +195,43 @@ def status_event_problems(
                 f"The effective date {event.effective_date} is before the act's date {date}; "
                 "only a succession can take effect before its deposit (from independence).",
             )
+        elif event.effective_date < earliest:
+            add(
+                "effective_date",
+                f"The effective date {event.effective_date} is before {earliest}, the earliest date "
+                f"{_a(label)} of the {treaty} can have.",
+            )
+        elif kind == EventKind.SUCCESSION and country.valid_from and event.effective_date < country.valid_from:
+            add(
+                "effective_date",
+                f"{country} came into being on {country.valid_from}; its succession cannot take effect on "
+                f"{event.effective_date}, before its independence.",
+            )
     if event.end_date is not None:
         if kind not in POSITION_KINDS:
             add("end_date", f"{_a(label).capitalize()} has no end date; only policy positions end.")
         elif event.end_date <= date:
             add("end_date", f"The end date {event.end_date} must come after the date {date}.")
 
-    others = list(_existing_events(event) if others is None else others)
+    if others is None:
+        others, twin = _existing_events(event), _retracted_twin(event)
+    else:
+        others = list(others)
+        twin = (retracted or {}).get((event.country_id, kind, date))
+        if twin is not None and twin.pk == event.pk:
+            twin = None
     for other in others:
         if other.kind == kind and other.date == date and other.country_id == event.country_id:
             add("__all__", f"This event is already recorded: {country}, {treaty}, {label}, {date}.")
             return problems
+    if twin is not None:
+        when = timezone.localtime(twin.retracted_at).date() if twin.retracted_at else "an unknown date"
+        add(
+            "__all__",
+            f"A retracted event with this identity is recorded (retracted on {when}: "
+            f"{twin.retraction_reason or 'no reason given'}); restore it instead.",
+        )
+        return problems
     _check_sequence(event, others, add)
     return problems
 

@@ -2,15 +2,22 @@
 
 import csv
 import datetime
+import shutil
+from collections import Counter, defaultdict
 from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from countries.models import Country, ForumMembership, RegionAssignment
+from countries.models import Country, ForumMembership, ReferenceDataset, RegionAssignment
+from countries.reference import DATA_DIR
+from countries.selectors import country_lineage_map
 from treaties.choices import EventKind, LegalStatus
 from treaties.models import StatusEvent, Treaty
+from treaties.reference import reference_treaties_apply
 from treaties.selectors import status_counts, treaty_status_rows
+from treaties.validation import status_event_problems
 
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
@@ -127,3 +134,117 @@ def test_on_2026_02_03_the_depositary_counted_162_parties(reference_data):
         for r in treaty_status_rows(treaty=Treaty.objects.get(slug="ottawa"), on=D("2026-02-03"), count="in_force")
     )
     assert counts["parties"] == 162
+
+
+# The shipped record passes every check a writer faces (issue 8, finding 5) ------------------------
+
+
+def test_ottawa_closed_for_signature_on_its_entry_into_force(reference_data):
+    ottawa = Treaty.objects.get(slug="ottawa")
+    assert (ottawa.adopted, ottawa.opened_for_signature, ottawa.signature_closes) == (
+        D("1997-09-18"),
+        D("1997-12-03"),
+        D("1999-03-01"),
+    )
+    ottawa.full_clean()  # the treaty's own dates, and every recorded act inside them
+
+
+def test_every_shipped_event_passes_the_checks_of_the_service(reference_data):
+    events = list(StatusEvent.objects.select_related("country", "treaty"))
+    assert len(events) > 290
+    lineage = country_lineage_map()
+    by_key = defaultdict(list)
+    for event in events:
+        by_key[(event.treaty_id, event.country_id)].append(event)
+    problems = {}
+    for event in events:
+        others = [
+            other
+            for country_id in (event.country_id, *lineage.get(event.country_id, ()))
+            for other in by_key[(event.treaty_id, country_id)]
+            if other is not event
+        ]
+        if found := status_event_problems(event, others=others, retracted={}):
+            problems[str(event)] = found
+    assert problems == {}
+    signatures = [e.date for e in events if e.kind == EventKind.SIGNATURE]
+    assert len(signatures) == 133
+    assert max(signatures) < D("1999-03-01")
+
+
+def _data_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    return copy
+
+
+def _rewrite(path: Path, change) -> None:
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    fields = list(rows[0])
+    for row in rows:
+        change(row)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_an_existing_database_gets_the_signature_period_from_a_plain_run(reference_data):
+    """A database loaded before `signature_closes` was shipped: the changed file reloads the treaty."""
+    Treaty.objects.filter(slug="ottawa").update(signature_closes=None)
+    ReferenceDataset.objects.filter(name="treaty:ottawa").update(fingerprint="before signature_closes")
+    out = StringIO()
+    call_command("load_reference_data", stdout=out)
+    assert "treaty:ottawa" in out.getvalue()
+    ottawa = Treaty.objects.get(slug="ottawa")
+    assert ottawa.signature_closes == D("1999-03-01")
+    assert ottawa.history.first().history_change_reason == "load_reference_data"
+
+
+def test_a_forced_run_restores_the_signature_period(reference_data):
+    Treaty.objects.filter(slug="ottawa").update(signature_closes=None)
+    call_command("load_reference_data", stdout=StringIO())  # unchanged files: skipped
+    assert Treaty.objects.get(slug="ottawa").signature_closes is None
+    call_command("load_reference_data", "--force", stdout=StringIO())
+    assert Treaty.objects.get(slug="ottawa").signature_closes == D("1999-03-01")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("signature_closes", "1997-12-03", "signature_closes: The signature period must close after it opened"),
+        ("opened_for_signature", "1997-09-01", "opened_for_signature: The treaty cannot open for signature"),
+        ("source", "\t ", "source: A source must have visible text"),
+    ],
+)
+def test_the_loader_refuses_a_treaty_with_contradicting_dates(reference_data, tmp_path, column, value, message):
+    data = _data_copy(tmp_path)
+    _rewrite(data / "treaties.csv", lambda row: row.update({column: value}))
+    before = Treaty.objects.get(slug="ottawa")
+    with pytest.raises(CommandError) as excinfo:
+        reference_treaties_apply(force=True, stats=Counter(), data_dir=data)
+    assert f"treaties.csv, treaty ottawa: {message}" in str(excinfo.value)
+    assert Treaty.objects.get(slug="ottawa").signature_closes == before.signature_closes
+
+
+def test_the_loader_refuses_a_shipped_signature_after_the_period_closed(reference_data, tmp_path):
+    data = _data_copy(tmp_path)
+    _rewrite(
+        data / "ottawa_participants.csv",
+        lambda row: row.update(signature_date="1999-03-01") if row["iso3"] == "MHL" else None,
+    )
+    with pytest.raises(CommandError) as excinfo:
+        reference_treaties_apply(force=True, stats=Counter(), data_dir=data)
+    assert "closed for signature on 1999-03-01; a signature dated 1999-03-01" in str(excinfo.value)
+
+
+def test_a_retracted_shipped_event_stays_retracted_through_a_reload(reference_data):
+    event = StatusEvent.objects.get(country__iso3="BFA", kind=EventKind.RATIFICATION)
+    StatusEvent.all_objects.filter(pk=event.pk).update(
+        retracted_at=datetime.datetime(2026, 1, 5, 12, tzinfo=datetime.UTC), retraction_reason="test"
+    )
+    call_command("load_reference_data", "--force", stdout=StringIO())
+    event = StatusEvent.all_objects.get(pk=event.pk)
+    assert event.retracted_at is not None
+    assert not StatusEvent.objects.filter(country__iso3="BFA", kind=EventKind.RATIFICATION).exists()
