@@ -3,6 +3,10 @@
 Each write runs in one transaction with its history entry. A change that moves who is
 counted where also sends `countries.signals.counting_changed` inside that transaction,
 so the treaties' summaries are marked for a recompute atomically with it.
+
+A change to a country, a forum membership or a region assignment is written only if the row
+is still at the version its writer read (`instance.version`); otherwise
+`ottawa_tracker.versioning.StaleEdit` says who changed what since, and nothing is written.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,9 +22,12 @@ from countries.models import (
     RegionScheme,
 )
 from countries.signals import counting_changed
+from ottawa_tracker.versioning import versioned_save
 
 # The fields of a country that decide whether and when it is counted.
 COUNTED_COUNTRY_FIELDS = ("participant", "valid_from", "valid_until")
+# The models whose rows carry a `version`, checked on every change.
+VERSIONED = (Country, ForumMembership, RegionAssignment)
 
 
 def _stamp_history(instance: models.Model, *, user: AbstractBaseUser | None, reason: str) -> None:
@@ -38,7 +45,10 @@ def _save(
         instance.full_clean()
     with transaction.atomic():
         _stamp_history(instance, user=user, reason=reason)
-        instance.save()
+        if isinstance(instance, VERSIONED):
+            versioned_save(instance)
+        else:
+            instance.save()
         if counts:
             counting_changed.send(sender=type(instance), instance=instance, action="saved")
     return instance
