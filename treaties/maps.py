@@ -12,6 +12,7 @@ import importlib.resources
 import re
 from dataclasses import dataclass
 
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import urlencode
@@ -52,27 +53,27 @@ def status_map_svg(*, shapes: list[MapShape], on: datetime.date, count: str, tre
     """The SVG document: one linked, titled shape per country, filled by its status on `on`."""
     query = urlencode({"date": on.isoformat(), "count": count})
     paths_by_code = world_shapes()
+    # No <style> element: the Content-Security-Policy allows styles only from files on this site. Fills
+    # are presentation attributes; the outline and its hover/focus change come from static/css/map.css.
     parts = [
+        f'<?xml-stylesheet href="{escape(static("css/map.css"))}" type="text/css"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{VIEWBOX}" role="img" aria-labelledby="map-title">',
         f'<title id="map-title">{escape(treaty_name)}: status of each country on {on.isoformat()}</title>',
-        "<style>",
-        "path{stroke:#fff;stroke-width:.6}a:hover path,a:focus path{stroke:#1b1f24;stroke-width:2}",
-        *(f".s-{key} path{{fill:{colour}}}" for key, colour in COLOURS.items()),
-        f".s-none path{{fill:{NOT_COUNTED}}}",
-        "</style>",
     ]
     for shape in shapes:
         paths = paths_by_code[shape.code]
         name = shape.country.name if shape.country else shape.code.upper()
         if shape.row is None:
-            parts.append(f'<g class="s-none"><title>{escape(name)}: not counted on this date</title>{paths}</g>')
+            title = f"<title>{escape(name)}: not counted on this date</title>"
+            parts.append(f'<g class="s-none" fill="{NOT_COUNTED}">{title}{paths}</g>')
             continue
         label = f"{name}: {shape.row.status.status_label}"
         if shape.row.country.pk != shape.country.pk:
             label += f" (as part of {shape.row.country.name})"
         href = reverse("treaties:country_detail", kwargs={"iso3": shape.row.country.iso3}) + "?" + query
         parts.append(
-            f'<a href="{escape(href)}" target="_top"><g class="s-{shape.row.status.status}">'
+            f'<a href="{escape(href)}" target="_top">'
+            f'<g class="s-{shape.row.status.status}" fill="{COLOURS[shape.row.status.status]}">'
             f"<title>{escape(label)}</title>{paths}</g></a>"
         )
     parts.append("</svg>")

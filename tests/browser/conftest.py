@@ -42,12 +42,32 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation in any document of the page (frames and the
+# <object> map included) to the test. Playwright adds it through the DevTools protocol, so the
+# page's own policy does not stop it.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} in ${e.documentURI}`
+    + (e.sample ? `: ${e.sample}` : ""));
+});
+"""
+
+
 class PageWatch:
-    """What a page did that it should not: requests off this machine, console errors."""
+    """What a page did that it should not: requests off this machine, console errors, CSP violations."""
 
     def __init__(self):
         self.outside: list[str] = []
         self.errors: list[str] = []
+        self.csp: list[str] = []
+
+    def console(self, msg) -> None:
+        if msg.type == "error":
+            self.errors.append(msg.text)
+        # Chromium logs what the policy refused ("Refused to execute inline script …", "Refused to apply
+        # inline style …", "Refused to load …", "Refused to frame …"), at error level or as a warning.
+        if "Content Security Policy" in msg.text or msg.text.startswith("Refused to"):
+            self.csp.append(msg.text)
 
 
 @pytest.fixture
@@ -65,11 +85,28 @@ def page(browser, live_server):
             route.abort()
 
     page.route("**/*", guard)
-    page.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
+    context.expose_binding("__cspViolation", lambda source, text: watch.csp.append(text))
+    context.add_init_script(CSP_LISTENER)
+    page.on("console", watch.console)
     page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
     page.watch = watch
     yield page
     context.close()
+    # A backstop for reports that arrived after the test's own check (pytest_runtest_call below).
+    assert watch.csp == [], "Content-Security-Policy violations:\n" + "\n".join(watch.csp)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Any test that met a Content-Security-Policy violation fails, whatever it asserted."""
+    result = yield
+    page = item.funcargs.get("page")
+    if page is not None and not page.is_closed():
+        page.wait_for_timeout(50)  # let reports still on their way arrive
+        if page.watch.csp:
+            violations, page.watch.csp = page.watch.csp, []
+            raise AssertionError("Content-Security-Policy violations:\n" + "\n".join(violations))
+    return result
 
 
 @pytest.fixture
