@@ -8,7 +8,7 @@ PORT ?= 8000
 # or from .secret_key, generated once and git-ignored.
 WITH_KEY := SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}"
 
-.PHONY: run test lint format worker bench clean
+.PHONY: run test lint format worker bench clean backup restore
 
 run: $(VENV)/.runtime .secret_key
 	$(WITH_KEY) $(MANAGE) migrate --noinput
@@ -42,6 +42,17 @@ bench: $(VENV)/.dev
 		-c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(MANAGE) migrate --noinput --verbosity 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench $(BIN)/python -m bench $(SECTIONS)
+
+# Backup and restore of the database DATABASE_URL names (SQLite in the project folder when unset):
+# pg_dump/pg_restore on PostgreSQL, dumpdata/loaddata on SQLite. `make backup FILE=ottawa.dump`;
+# `make restore FILE=ottawa.dump` replaces the database's contents with the backup's.
+backup: $(VENV)/.runtime .secret_key
+	@test -n "$(FILE)" || { echo "Say where to write the backup: make backup FILE=ottawa.dump"; exit 2; }
+	$(WITH_KEY) $(MANAGE) backup "$(FILE)"
+
+restore: $(VENV)/.runtime .secret_key
+	@test -n "$(FILE)" || { echo "Say which backup to restore: make restore FILE=ottawa.dump"; exit 2; }
+	$(WITH_KEY) $(MANAGE) restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

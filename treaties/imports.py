@@ -6,6 +6,7 @@ unchanged. `services.status_event_import` checks and writes the rows.
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -39,6 +40,14 @@ class RowError:
         return f"row {self.number}: " + " ".join(self.messages)
 
 
+# Error messages name at most NAMES_SHOWN unexpected columns, each cut to NAME_SHOWN characters.
+NAMES_SHOWN = 10
+NAME_SHOWN = 40
+# The longest cell an event can have: codes, slugs, kinds and dates are short; a source or note may be long.
+SHORT_CELL_MAX_CHARS = 200
+CELL_MAX_CHARS = {"source": 20_000, "note": 20_000}
+
+
 def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
@@ -53,7 +62,8 @@ def status_event_csv_read(data: bytes, *, max_bytes: int | None = None) -> list[
     1. Size: at most `EVENT_IMPORT_MAX_BYTES` (20 MiB by default, about 150,000 events).
     2. Encoding: UTF-8, with or without the byte-order mark Excel writes.
     3. Header: exactly the export's columns, in any order.
-    4. Rows: blank rows are skipped; a row with the wrong number of cells is reported with the others.
+    4. Rows: blank rows are skipped; a row with the wrong number of cells, or a cell longer than an
+       event's field can sensibly be, is reported with the others (in words, without repeating it).
     """
     limit = max_import_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
@@ -80,10 +90,12 @@ def status_event_csv_read(data: bytes, *, max_bytes: int | None = None) -> list[
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(header):
-                problem = f"it has {len(cells)} cells where the header has {len(header)} columns."
+                problem = f"it has {len(cells):,} cells where the header has {len(header):,} columns."
                 rows.append(CsvRow(number, {}, problem))
             else:
-                rows.append(CsvRow(number, dict(zip(header, cells, strict=True))))
+                row = dict(zip(header, cells, strict=True))
+                problem = _cell_problem(row)
+                rows.append(CsvRow(number, {} if problem else row, problem))
     except csv.Error as exc:
         raise ImportFileError(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
     if not rows:
@@ -93,19 +105,37 @@ def status_event_csv_read(data: bytes, *, max_bytes: int | None = None) -> list[
 
 def _check_header(header: list[str]) -> None:
     expected = set(EVENT_HEADER)
-    missing = [name for name in EVENT_HEADER if name not in header]
+    seen = Counter(header)
+    missing = [name for name in EVENT_HEADER if name not in seen]
     extra = [name or "(blank)" for name in header if name not in expected]
-    repeated = sorted({name for name in header if name in expected and header.count(name) > 1})
+    repeated = [name for name in EVENT_HEADER if seen[name] > 1]
     if not (missing or extra or repeated):
         return
     parts = []
     if missing:
         parts.append("missing " + ", ".join(missing))
     if extra:
-        parts.append("not expected " + ", ".join(extra))
+        parts.append("not expected " + _some(extra))
     if repeated:
         parts.append("given twice " + ", ".join(repeated))
     raise ImportFileError(
         f"The header row must name exactly these columns: {','.join(EVENT_HEADER)} "
-        f"(the event export's header). This file's header has {'; '.join(parts)}."
+        f"(the event export's header). This file's header has {len(header):,} columns: {'; '.join(parts)}."
     )
+
+
+def _some(names: list[str]) -> str:
+    """The first few names, each shortened, and how many more: an error message stays small whatever the file."""
+    shown = [name if len(name) <= NAME_SHOWN else name[: NAME_SHOWN - 1] + "…" for name in names[:NAMES_SHOWN]]
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {more:,} more" if more else "")
+
+
+def _cell_problem(cells: dict[str, str]) -> str:
+    """Why a row's cells are too long to be an event's, without repeating them; "" when they are not."""
+    too_long = [
+        f"{name} is {len(value):,} characters long (at most {CELL_MAX_CHARS.get(name, SHORT_CELL_MAX_CHARS):,})"
+        for name, value in cells.items()
+        if len(value) > CELL_MAX_CHARS.get(name, SHORT_CELL_MAX_CHARS)
+    ]
+    return "; ".join(too_long) + "." if too_long else ""

@@ -1,4 +1,7 @@
-"""`python manage.py import_events FILE [--dry-run]`: the admin's CSV import from the command line."""
+"""`python manage.py import_events FILE --user USERNAME [--dry-run]`: the admin's CSV import from the command line.
+
+Every change names who made it in the events' history, so a write needs `--user`; a dry run may omit it.
+"""
 
 import hashlib
 from pathlib import Path
@@ -20,7 +23,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The CSV file (UTF-8).")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report; change nothing.")
-        parser.add_argument("--user", help="Username recorded in each event's history as the importer.")
+        parser.add_argument(
+            "--user",
+            help="Username recorded in each event's history as the importer (required unless --dry-run).",
+        )
 
     def handle(self, *args, file: str, dry_run: bool, user: str | None, **options):
         importer = None
@@ -28,7 +34,9 @@ class Command(BaseCommand):
             try:
                 importer = get_user_model().objects.get_by_natural_key(user)
             except get_user_model().DoesNotExist:
-                raise CommandError(f"No user is called {user!r}.") from None
+                raise CommandError(
+                    f"No user is called {user!r}. Give the username of a staff account (see the admin's Users page)."
+                ) from None
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -40,10 +48,12 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {exc.message} Nothing was imported.") from None
 
         digest = hashlib.sha256(data).hexdigest()[:12]
+        # Without a user only a check runs: its bad rows are reported as usual, and a good file is not written.
+        anonymous = importer is None and not dry_run
         result = status_event_import(
             rows=rows,
             user=importer,
-            dry_run=dry_run,
+            dry_run=dry_run or anonymous,
             reason=f"CSV import {path.name} ({digest})",
             progress=self._progress if len(rows) >= 10_000 else None,
         )
@@ -53,6 +63,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(result.errors):,} of {result.rows:,} rows are bad; nothing was imported. "
                 "Correct them and run the import again."
+            )
+        if anonymous:
+            raise CommandError(
+                "Say who is importing with --user USERNAME: every event created or changed records its author in "
+                "the history. Nothing was imported. (A --dry-run changes nothing and needs no user.)"
             )
         created, changed, unchanged = len(result.created), len(result.changed), len(result.unchanged)
         if dry_run:
