@@ -4,17 +4,19 @@ Every writer calls `summary_mark` in its own transaction; workers (`treaties.tas
 and recompute. The durable state is the `SummaryMark` table, never the broker.
 """
 
+import contextlib
 import datetime
 import io
 import logging
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, connections, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -87,7 +89,51 @@ def summary_mark_on_counting_change(sender, *, instance=None, action: str = "", 
 
 
 def _stale_before(now: datetime.datetime) -> datetime.datetime:
-    return now - timedelta(seconds=settings.SUMMARY_STALE_CLAIM_SECONDS)
+    """Claims stamped before this have let their lease lapse: their worker died (or lost the database)."""
+    return now - timedelta(seconds=settings.SUMMARY_CLAIM_LEASE_SECONDS)
+
+
+def summary_claim_renew(*, treaty_id: int, token: str) -> bool:
+    """Renew a claim's lease (one conditional UPDATE); False when the claim was taken over."""
+    return bool(SummaryMark.objects.filter(pk=treaty_id, claim_token=token).update(claimed_at=timezone.now()))
+
+
+@contextlib.contextmanager
+def _lease_renewed(*, treaty_id: int, token: str) -> Iterator[None]:
+    """Keep a claim's lease alive while the block runs: a daemon thread renews it every lease/3.
+
+    The thread has its own database connection (Django's are per thread), closed when it
+    stops. A failed renewal is logged and tried again at the next beat; a claim found taken
+    over stops the renewals (the final write then raises SummaryClaimLost). If the process
+    dies, so does the thread: the lease lapses and the claim is taken over
+    (`summary_claim`, `summary_marks_sweep`) after at most SUMMARY_CLAIM_LEASE_SECONDS.
+    """
+    every = settings.SUMMARY_CLAIM_LEASE_SECONDS / 3
+    stop = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    renewed = summary_claim_renew(treaty_id=treaty_id, token=token)
+                except DatabaseError as exc:
+                    if not stop.is_set():
+                        logger.warning("could not renew the claim on treaty %s's summaries: %s", treaty_id, exc)
+                    continue
+                if not renewed:
+                    if not stop.is_set():  # else the run has just released it
+                        logger.warning("the claim on treaty %s's summaries was taken over", treaty_id)
+                    return
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=renew, name=f"summary-lease-{treaty_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def summary_claim(*, treaty_id: int, settle: float = 0.0) -> str | None:
@@ -96,7 +142,8 @@ def summary_claim(*, treaty_id: int, settle: float = 0.0) -> str | None:
     One conditional update (healthchecks' pattern, the same on SQLite and PostgreSQL): it
     succeeds for one caller only. It waits for the marks to settle, no new mark for `settle`
     seconds unless the first has waited SUMMARY_MAX_WAIT_SECONDS, so a burst of edits is
-    recomputed once. A claim older than SUMMARY_STALE_CLAIM_SECONDS (its worker died) is free.
+    recomputed once. A claim is a lease: its worker renews it while it works (`summary_recompute`),
+    so a claim not renewed for SUMMARY_CLAIM_LEASE_SECONDS (its worker died) is free.
     """
     now = timezone.now()
     token = uuid.uuid4().hex
@@ -120,7 +167,13 @@ def summary_recompute(*, treaty_id: int, token: str, today: datetime.date | None
     3. In one transaction: replace the spans and summaries, release the claim, stamp
        `computed_at` and bump the version. If the claim was taken over meanwhile, roll back
        and raise SummaryClaimLost: the run that took it over writes instead.
+    Meanwhile the claim's lease is renewed (`_lease_renewed`), so only a dead worker loses it.
     """
+    with _lease_renewed(treaty_id=treaty_id, token=token):
+        return _recompute(treaty_id=treaty_id, token=token, today=today)
+
+
+def _recompute(*, treaty_id: int, token: str, today: datetime.date | None) -> SummaryRecomputeResult:
     from treaties.selectors import summary_groupings
 
     started = time.perf_counter()
@@ -281,7 +334,7 @@ def summary_marks_process(
                 continue
             except BaseException:
                 # Give the mark back (pending, unclaimed), so the sweep or the next wake-up retries
-                # instead of the claim blocking the treaty until it goes stale.
+                # instead of the claim blocking the treaty until its lease lapses.
                 SummaryMark.objects.filter(pk=pk, claim_token=token).update(
                     pending=True, pending_since=timezone.now(), claimed_at=None, claim_token=""
                 )
@@ -303,17 +356,18 @@ def summary_marks_process(
 
 
 def summary_marks_sweep() -> list[int]:
-    """Free the claims of workers that died, and list the treaties whose marks wait for a worker.
+    """Free the claims whose lease lapsed (their worker died), and list the treaties whose marks wait for a worker.
 
-    Celery beat runs it every minute, so a wake-up lost with the broker costs a delay,
-    never a wrong figure.
+    Celery beat runs it every SUMMARY_SWEEP_SECONDS, so a wake-up lost with the broker, or a
+    worker killed mid-recompute, costs a delay (at most the lease plus one sweep), never a
+    wrong figure.
     """
     now = timezone.now()
     freed = SummaryMark.objects.filter(claimed_at__lt=_stale_before(now)).update(
         pending=True, pending_since=now, claimed_at=None, claim_token=""
     )
     if freed:
-        logger.warning("freed %d stale summary claims", freed)
+        logger.warning("freed %d summary claims whose lease lapsed (their worker died)", freed)
     return list(
         SummaryMark.objects.filter(pending=True, claimed_at__isnull=True).order_by("pk").values_list("pk", flat=True)
     )

@@ -27,6 +27,9 @@ def services_required() -> bool:
 
 def _reset_broker_connections() -> None:
     """Forget the connections to the old broker, so the next task is sent to the new one."""
+    from treaties import tasks
+
+    tasks._broker_skip_until = 0.0  # and close the wake-ups' circuit breaker: a new broker is tried at once
     kombu.pools.reset()  # closes every pooled connection and empties kombu's registries
     celery_app._pool = None
     celery_app.__dict__.pop("amqp", None)  # its producer pool and queues, made from the old settings

@@ -175,11 +175,97 @@ def test_a_lost_claim_rolls_the_recompute_back(ottawa):
 def test_sweep_frees_a_dead_workers_claim(ottawa, settings):
     recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
     assert recompute.summary_claim(treaty_id=ottawa.pk)
-    assert recompute.summary_marks_sweep() == []  # claimed, not stale: the worker is at it
-    stale = timezone.now() - datetime.timedelta(seconds=settings.SUMMARY_STALE_CLAIM_SECONDS + 1)
+    assert recompute.summary_marks_sweep() == []  # claimed, lease running: the worker is at it
+    stale = timezone.now() - datetime.timedelta(seconds=settings.SUMMARY_CLAIM_LEASE_SECONDS + 1)
     SummaryMark.objects.filter(pk=ottawa.pk).update(claimed_at=stale)
     assert recompute.summary_marks_sweep() == [ottawa.pk]
     assert recompute.summary_claim(treaty_id=ottawa.pk)
+
+
+def test_the_claim_lease_is_a_minute_at_most():
+    from django.conf import settings as project
+
+    assert 0 < project.SUMMARY_CLAIM_LEASE_SECONDS <= 30
+    assert project.SUMMARY_CLAIM_LEASE_SECONDS + project.SUMMARY_SWEEP_SECONDS <= 60  # taken over within 60 s
+    sweep = project.CELERY_BEAT_SCHEDULE["summaries-sweep"]
+    assert sweep["task"] == "treaties.tasks.summary_marks_sweep" and sweep["schedule"] <= 30
+
+
+def test_a_lapsed_claim_is_taken_over_by_the_next_claim(ottawa, settings):
+    settings.SUMMARY_CLAIM_LEASE_SECONDS = 30
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    first = recompute.summary_claim(treaty_id=ottawa.pk)
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="edit while the first worker dies")
+    lapsed = timezone.now() - datetime.timedelta(seconds=31)
+    SummaryMark.objects.filter(pk=ottawa.pk).update(claimed_at=lapsed)
+    second = recompute.summary_claim(treaty_id=ottawa.pk)
+    assert second and second != first
+    assert not recompute.summary_claim_renew(treaty_id=ottawa.pk, token=first)  # the dead worker's lease is gone
+    assert recompute.summary_claim_renew(treaty_id=ottawa.pk, token=second)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lease_is_renewed_while_the_recompute_runs(reference_data, settings, monkeypatch):
+    """A recompute longer than the lease keeps its claim: a thread renews it; the thread ends with the run."""
+    import threading
+    import time
+
+    from treaties import summaries
+
+    ottawa = Treaty.objects.get(slug="ottawa")
+    settings.SUMMARY_CLAIM_LEASE_SECONDS = 0.6  # renewed every 0.2 s
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test", wake=False)
+    token = recompute.summary_claim(treaty_id=ottawa.pk)
+    claimed_at = SummaryMark.objects.get(pk=ottawa.pk).claimed_at
+    seen = {}
+    original = summaries.summary_dates
+
+    def slow_dates(**kwargs):
+        time.sleep(1.5)  # between computing the spans and writing: 2.5 leases
+        mark = SummaryMark.objects.get(pk=ottawa.pk)
+        seen.update(token=mark.claim_token, claimed_at=mark.claimed_at, age=(timezone.now() - mark.claimed_at))
+        recompute.summary_mark(treaty_ids=[ottawa.pk], reason="edit during the run", wake=False)
+        seen["other"] = recompute.summary_claim(treaty_id=ottawa.pk)
+        seen["swept"] = recompute.summary_marks_sweep()
+        return original(**kwargs)
+
+    monkeypatch.setattr(summaries, "summary_dates", slow_dates)
+    result = recompute.summary_recompute(treaty_id=ottawa.pk, token=token)
+    assert seen["token"] == token and seen["claimed_at"] > claimed_at
+    assert seen["age"].total_seconds() < 0.6
+    assert seen["other"] is None and seen["swept"] == []  # nobody took the live claim over
+    assert result.summaries > 0
+    mark = SummaryMark.objects.get(pk=ottawa.pk)
+    assert mark.claimed_at is None and mark.claim_token == "" and mark.pending  # the edit gets its own run
+    assert not [t for t in threading.enumerate() if t.name.startswith("summary-lease-")]
+
+
+def test_the_health_selectors_report_heartbeats_and_waiting_marks(ottawa, settings):
+    from treaties import health
+    from treaties.models import WorkerHeartbeat
+
+    assert health.worker_last_seen() is None
+    health.worker_heartbeat_record(hostname="celery@a")
+    first = health.worker_last_seen()
+    health.worker_heartbeat_record(hostname="celery@a")
+    assert WorkerHeartbeat.objects.count() == 1 and health.worker_last_seen() >= first
+    WorkerHeartbeat.objects.create(hostname="celery@gone", seen_at=timezone.now() - datetime.timedelta(days=2))
+    health.worker_heartbeat_record(hostname="celery@b")
+    assert set(WorkerHeartbeat.objects.values_list("hostname", flat=True)) == {"celery@a", "celery@b"}
+
+    SummaryMark.objects.update(pending=False, pending_since=None, claimed_at=None)
+    now = timezone.now()
+    assert health.oldest_pending_mark_age(now=now) is None
+    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test", wake=False)
+    SummaryMark.objects.filter(pk=ottawa.pk).update(pending_since=now - datetime.timedelta(seconds=42))
+    assert health.oldest_pending_mark_age(now=now) == datetime.timedelta(seconds=42)
+    # Claimed by a worker that died: out of date since its last renewal, once the lease lapsed.
+    settings.SUMMARY_CLAIM_LEASE_SECONDS = 30
+    recompute.summary_claim(treaty_id=ottawa.pk)
+    SummaryMark.objects.filter(pk=ottawa.pk).update(claimed_at=now - datetime.timedelta(seconds=10))
+    assert health.oldest_pending_mark_age(now=now) is None  # its worker is at it
+    SummaryMark.objects.filter(pk=ottawa.pk).update(claimed_at=now - datetime.timedelta(seconds=95))
+    assert health.oldest_pending_mark_age(now=now) == datetime.timedelta(seconds=95)
 
 
 def test_recompute_counts_a_new_accession(ottawa):
