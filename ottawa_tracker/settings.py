@@ -4,6 +4,7 @@ With nothing set it runs embedded: SQLite in the project folder, Celery tasks ru
 eagerly in-process, DEBUG off. Every variable is listed in `.env.example`.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -38,12 +39,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    # Login throttling (django-axes) and the Content-Security-Policy header (django-csp): see "Security" below.
+    "axes",
+    "csp",
     "countries",
     "treaties",
+    # The project package itself, for its admin (the lockout list's "Unlock" action, ottawa_tracker/admin.py).
+    "ottawa_tracker",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files and every error page carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a locked-out login into the lockout page; django-axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ottawa_tracker.urls"
@@ -82,6 +92,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer gives the 503 page after this many seconds instead of holding requests.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -146,10 +159,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Publishing retries at most twice, 0.2 s apart, on a refused connection (the default retries three times).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# After a wake-up fails to reach the broker, writers skip the broker for this long (the mark
+# stays pending and the sweep carries it), so a frozen broker costs one save a timeout, not every save.
+BROKER_BACKOFF_SECONDS = env_float("BROKER_BACKOFF_SECONDS", 30.0)
+# How often beat sweeps the summary marks (lapsed claims, lost wake-ups) and workers record a heartbeat.
+SUMMARY_SWEEP_SECONDS = env_float("SUMMARY_SWEEP_SECONDS", 15.0)
+WORKER_HEARTBEAT_SECONDS = env_float("WORKER_HEARTBEAT_SECONDS", 30.0)
 # Periodic tasks, run by `celery worker --beat` (`make worker`, `make run` with a broker).
 CELERY_BEAT_SCHEDULE = {
     # Wake a worker for marks whose wake-up was lost (broker down) or whose worker died.
-    "summaries-sweep": {"task": "treaties.tasks.summary_marks_sweep", "schedule": 60.0},
+    # Both expire after one period: a queue left without workers does not pile them up.
+    "summaries-sweep": {
+        "task": "treaties.tasks.summary_marks_sweep",
+        "schedule": SUMMARY_SWEEP_SECONDS,
+        "options": {"expires": SUMMARY_SWEEP_SECONDS},
+    },
+    # A worker records that it is alive (WorkerHeartbeat, read by /healthz).
+    "worker-heartbeat": {
+        "task": "treaties.tasks.worker_heartbeat",
+        "schedule": WORKER_HEARTBEAT_SECONDS,
+        "options": {"expires": WORKER_HEARTBEAT_SECONDS},
+    },
     # Cron "30 0 * * *": every day at 00:30 (TIME_ZONE, UTC), just after "today" has moved on,
     # recompute every treaty's summaries from scratch.
     "summaries-nightly": {
@@ -159,24 +189,67 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Summaries (treaties/recompute.py). A worker waits until no new mark has come for SETTLE seconds,
-# or the first has waited MAX_WAIT, so a burst of edits is recomputed once; a claim older than
-# STALE_CLAIM belongs to a worker that died (it is past the hard time limit) and is taken over.
+# or the first has waited MAX_WAIT, so a burst of edits is recomputed once. A claim is a lease the
+# worker renews every CLAIM_LEASE/3 while it recomputes; one not renewed for CLAIM_LEASE belongs to
+# a worker that died and is taken over (by the next claim or sweep): figures are current again
+# within CLAIM_LEASE + SWEEP seconds of the kill, plus one recompute.
 SUMMARY_SETTLE_SECONDS = env_float("SUMMARY_SETTLE_SECONDS", 1.0)
 SUMMARY_MAX_WAIT_SECONDS = env_float("SUMMARY_MAX_WAIT_SECONDS", 5.0)
-SUMMARY_STALE_CLAIM_SECONDS = env_float("SUMMARY_STALE_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
+SUMMARY_CLAIM_LEASE_SECONDS = env_float("SUMMARY_CLAIM_LEASE_SECONDS", 30.0)
 
 # Security. HTTPS settings are on unless DJANGO_SECURE_SSL_REDIRECT=0, as behind a plain-HTTP local `make run`.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# Each a decision of its own: subdomains may serve plain HTTP, and preloading is hard to take back.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp 4, https://django-csp.readthedocs.io/): scripts, styles, images
+# and fonts only from this site, no inline script or style, no eval, no plugins, never framed.
+# The overview lifts object-src to 'self' for its <object> map, and map.svg may be framed by this
+# site (treaties/views.py); nothing else differs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes 8, https://django-axes.readthedocs.io/): after AXES_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is refused (429 and a page saying why) until
+# AXES_COOLOFF_MINUTES have passed since the last failure; a success resets the count. The same user from
+# another address, or another user from the same address, is not held up. Attempts live in the database,
+# so every web process sees them; a superuser unlocks in the admin (Axes › Access attempts › "Unlock").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+# No banner on every start of a process (manage.py commands included).
+AXES_VERBOSE = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 60:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ottawa_tracker.security.lockout_response"
+# REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXY_HOPS proxies (DJANGO_BEHIND_PROXY) the address the outermost
+# one saw, from X-Forwarded-For; an IPv6 client counts as its /64.
+AXES_CLIENT_IP_CALLABLE = "ottawa_tracker.security.client_address"
 
 LOGGING = {
     "version": 1,
@@ -196,3 +269,24 @@ EVENT_EXPORT_COPY = env_bool("EVENT_EXPORT_COPY", default=True)
 EVENT_IMPORT_MAX_BYTES = env_int("EVENT_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # How long the admin keeps an uploaded file (in the database) between its preview and the confirmation.
 EVENT_IMPORT_STAGED_HOURS = env_int("EVENT_IMPORT_STAGED_HOURS", 24)
+
+# Operations (ottawa_tracker/middleware.py, ottawa_tracker/health.py, ottawa_tracker/throttle.py).
+# A database outage answers 503 with this Retry-After, from a page that needs no database; it wraps
+# everything below WhiteNoise, so static files are still served.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "ottawa_tracker.middleware.DatabaseUnavailableMiddleware",
+)
+OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 30)
+# `/healthz` for a load balancer: 503 when a worker (broker mode) has not been seen for WORKER_MAX_AGE
+# seconds, or a summary mark has waited MARK_MAX_AGE seconds for its recompute. Load balancers probe
+# over plain HTTP, so the SSL redirect leaves it alone.
+HEALTHZ_WORKER_MAX_AGE = env_int("HEALTHZ_WORKER_MAX_AGE", 180)
+HEALTHZ_MARK_MAX_AGE = env_int("HEALTHZ_MARK_MAX_AGE", 600)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Full CSV exports one client address may stream at once (429 with Retry-After beyond); a slot held by a
+# process that died frees itself after EXPORT_SLOT_SECONDS. Behind a proxy (DJANGO_BEHIND_PROXY) the
+# address is the one DJANGO_TRUSTED_PROXY_HOPS proxies back in X-Forwarded-For (1: the address your proxy saw).
+EXPORT_MAX_CONCURRENT_PER_ADDRESS = env_int("EXPORT_MAX_CONCURRENT_PER_ADDRESS", 2)
+EXPORT_SLOT_SECONDS = env_int("EXPORT_SLOT_SECONDS", 120)
+TRUSTED_PROXY_HOPS = env_int("DJANGO_TRUSTED_PROXY_HOPS", 1) if env_bool("DJANGO_BEHIND_PROXY") else 0

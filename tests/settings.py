@@ -9,3 +9,6 @@ from ottawa_tracker.settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests render templates without running collectstatic first.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The test client closes a streamed response only when a test reads it to the end, so a test that checks
+# only the status of a CSV export would hold its export slot; tests/test_export_limits.py sets the real limit.
+EXPORT_MAX_CONCURRENT_PER_ADDRESS = 0

@@ -1,16 +1,16 @@
 from copy import copy
 
-from django import forms
 from django.contrib import admin
 from django.contrib.messages import ERROR, SUCCESS
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
-from countries.admin import UnverifiedFilter
+from countries.admin import ChangeReasonMixin, HistoryAdmin, UnverifiedFilter
+from ottawa_tracker.versioning import VersionedModelForm
 from treaties import services
+from treaties.admin_retraction import RetractedFilter, RetractionAdminMixin, retraction_form_problems
 from treaties.exports import EVENT_HEADER
 from treaties.forms import EventImportUploadForm
 from treaties.imports import ImportFileError, status_event_csv_read
@@ -20,7 +20,8 @@ from treaties.validation import status_event_problems
 
 
 @admin.register(Treaty)
-class TreatyAdmin(SimpleHistoryAdmin):
+class TreatyAdmin(ChangeReasonMixin, HistoryAdmin):
+    form = VersionedModelForm
     list_display = ("short_name", "slug", "opened_for_signature", "entry_into_force", "depositary")
     search_fields = ("short_name", "title", "slug", "reference")
     prepopulated_fields = {"slug": ("short_name",)}
@@ -32,6 +33,7 @@ class TreatyAdmin(SimpleHistoryAdmin):
                 "fields": (
                     "adopted",
                     "opened_for_signature",
+                    "signature_closes",
                     "entry_into_force",
                     "eif_instruments",
                     "eif_threshold_date",
@@ -51,7 +53,7 @@ class TreatyAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the service, which marks the treaty's summaries for a recompute.
-        services.treaty_save(treaty=obj, user=request.user, validate=False)
+        services.treaty_save(treaty=obj, user=request.user, reason=self.change_reason(form), validate=False)
 
     def delete_model(self, request, obj):
         services.treaty_delete(treaty=obj, user=request.user)
@@ -61,7 +63,7 @@ class TreatyAdmin(SimpleHistoryAdmin):
             services.treaty_delete(treaty=treaty, user=request.user)
 
 
-class StatusEventAdminForm(forms.ModelForm):
+class StatusEventAdminForm(VersionedModelForm):
     """Shows every contradiction with the record in words, from the same checks every writer uses."""
 
     class Meta:
@@ -76,14 +78,16 @@ class StatusEventAdminForm(forms.ModelForm):
         for field, messages in status_event_problems(event).items():
             for message in messages:
                 self.add_error(None if field == "__all__" or field not in self.fields else field, message)
+        for message in retraction_form_problems(self.instance, event):
+            self.add_error(None, message)
         return cleaned
 
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(SimpleHistoryAdmin):
+class StatusEventAdmin(RetractionAdminMixin, ChangeReasonMixin, HistoryAdmin):
     form = StatusEventAdminForm
-    list_display = ("country", "treaty", "kind", "value", "date", "effective_date", "end_date")
-    list_filter = ("treaty", "kind", UnverifiedFilter)
+    list_display = ("country", "treaty", "kind", "value", "date", "effective_date", "end_date", "retracted")
+    list_filter = ("treaty", "kind", UnverifiedFilter, RetractedFilter)
     list_select_related = ("country", "treaty")
     autocomplete_fields = ("treaty", "country")
     search_fields = ("country__name", "country__iso3", "treaty__short_name", "source", "note")
@@ -92,7 +96,7 @@ class StatusEventAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         # The form has validated; the service writes, records history and schedules follow-up work.
-        services.status_event_save(event=obj, user=request.user, validate=False)
+        services.status_event_save(event=obj, user=request.user, reason=self.change_reason(form), validate=False)
 
     def delete_model(self, request, obj):
         services.status_event_delete(event=obj, user=request.user)
@@ -144,7 +148,11 @@ class StatusEventAdmin(SimpleHistoryAdmin):
                     result = services.status_event_import(rows=rows, user=request.user, dry_run=True)
                     context.update(result=result, filename=upload.name[:200])
                     if result.ok:
-                        context["digest"] = staged_import_keep(data=data, user_id=request.user.pk, filename=upload.name)
+                        # The confirmation refuses rows whose events move after this preview.
+                        versions = {str(item.event.pk): item.version for item in result.changed}
+                        context["digest"] = staged_import_keep(
+                            data=data, user_id=request.user.pk, filename=upload.name, versions=versions
+                        )
         context["form"] = form
         return TemplateResponse(request, "admin/treaties/statusevent/import.html", context)
 
@@ -161,7 +169,11 @@ class StatusEventAdmin(SimpleHistoryAdmin):
             self.message_user(request, exc.message, ERROR)
             return redirect("admin:treaties_statusevent_import")
         result = services.status_event_import(
-            rows=rows, user=request.user, dry_run=False, reason=f"CSV import {filename} ({digest[:12]})"
+            rows=rows,
+            user=request.user,
+            dry_run=False,
+            reason=f"CSV import {filename} ({digest[:12]})",
+            expected_versions=staged.versions,
         )
         if not result.ok:
             # The record changed since the preview; nothing was written.

@@ -1,13 +1,16 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country
+from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
 from treaties.choices import (
     CONSENT_KINDS,
     KIND_VALUES,
     KINDS_REQUIRING_VALUE,
+    LEGAL_KINDS,
     POSITION_KINDS,
     CountBasis,
     EventKind,
@@ -81,6 +84,42 @@ class Treaty(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("treaties:treaty_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """The treaty's own dates in order, a visible source, and no recorded act left outside them."""
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        if self.source and not has_visible_text(self.source):
+            add("source", SOURCE_NOT_VISIBLE)
+        adopted, opened, closes = self.adopted, self.opened_for_signature, self.signature_closes
+        if adopted and opened and opened < adopted:
+            add(
+                "opened_for_signature",
+                f"The treaty cannot open for signature ({opened}) before its adoption ({adopted}).",
+            )
+        if adopted and self.entry_into_force and self.entry_into_force < adopted:
+            add(
+                "entry_into_force",
+                f"The treaty cannot enter into force ({self.entry_into_force}) before its adoption ({adopted}).",
+            )
+        if closes and opened is None:
+            add("signature_closes", "A treaty closes for signature only after it opened for it: give that date too.")
+        elif closes and closes <= opened:
+            add("signature_closes", f"The signature period must close after it opened ({opened}); got {closes}.")
+        if self.pk and not errors:
+            # The recorded acts must stay inside the dates given.
+            events = self.events.order_by("date").select_related("country", "treaty")
+            if adopted and (act := events.filter(kind__in=sorted(LEGAL_KINDS), date__lt=adopted).first()):
+                add("adopted", f"{act} is recorded before this adoption date: correct or retract it first.")
+            if opened and (act := events.filter(kind=EventKind.SIGNATURE, date__lt=opened).first()):
+                add("opened_for_signature", f"{act} is recorded before this date: correct or retract it first.")
+            if closes and (act := events.filter(kind=EventKind.SIGNATURE, date__gte=closes).first()):
+                add("signature_closes", f"{act} is recorded on or after this date: correct or retract it first.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def rule(self) -> TreatyRule:

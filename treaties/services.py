@@ -1,24 +1,27 @@
 """Writes: every change to treaties and status events, and the CSV import, goes through here."""
 
+import copy
 import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from countries.models import Country
 from countries.selectors import country_lineage_map
+from ottawa_tracker.versioning import stale_edit, versioned_save
 from treaties.forms import StatusEventImportForm
 from treaties.imports import CsvRow, RowError
 from treaties.models import StatusEvent, Treaty
 from treaties.recompute import summary_mark
-from treaties.validation import KINDS_CHECKED_AGAINST, status_event_problems
+from treaties.validation import KINDS_CHECKED_AGAINST, retracted_events, status_event_problems
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,11 @@ def status_event_validate(*, event: StatusEvent, others: list[StatusEvent] | Non
 def status_event_save(
     *, event: StatusEvent, user: AbstractBaseUser | None = None, reason: str = "", validate: bool = True
 ) -> StatusEvent:
-    """Create or change an event: validate, write with its history entry, in one transaction."""
+    """Create or change an event: validate, write with its history entry, in one transaction.
+
+    A change is written only if the event is still at `event.version` (the version its writer
+    read); otherwise `StaleEdit` says who changed what since, and nothing is written.
+    """
     if validate:
         event.full_clean(validate_unique=False, validate_constraints=False)
         status_event_validate(event=event)
@@ -43,7 +50,7 @@ def status_event_save(
             StatusEvent.objects.filter(pk=event.pk).values_list("treaty_id", flat=True).first() if event.pk else None
         )
         _stamp_history(event, user=user, reason=reason)
-        event.save()
+        versioned_save(event)
         summary_mark(treaty_ids={event.treaty_id, before} - {None}, reason=f"event {event.pk} saved")
     return event
 
@@ -89,12 +96,12 @@ def status_event_delete(*, event: StatusEvent, user: AbstractBaseUser | None = N
 def treaty_save(
     *, treaty: Treaty, user: AbstractBaseUser | None = None, reason: str = "", validate: bool = True
 ) -> Treaty:
-    """Create or change a treaty; its dates and rules move its summaries."""
+    """Create or change a treaty; its dates and rules move its summaries. A change must be to `treaty.version`."""
     if validate:
         treaty.full_clean()
     with transaction.atomic():
         _stamp_history(treaty, user=user, reason=reason)
-        treaty.save()
+        versioned_save(treaty)
         summary_mark(treaty_ids=[treaty.pk], reason="treaty saved")
     return treaty
 
@@ -125,6 +132,7 @@ class ChangedEvent:
     number: int
     event: StatusEvent
     changes: dict[str, tuple[object, object]]
+    version: int = 0  # of the event as read: the write checks it is still this one
 
 
 @dataclass
@@ -154,6 +162,7 @@ def status_event_import(
     dry_run: bool = False,
     reason: str = "CSV import",
     progress: Progress | None = None,
+    expected_versions: Mapping[str, int] | None = None,
 ) -> ImportResult:
     """Import event rows (from `imports.status_event_csv_read`): all of them, or none.
 
@@ -170,7 +179,13 @@ def status_event_import(
        file's other rows. The file is checked as a whole, whatever the order of its rows,
        with the same words as the admin.
     3. With no bad row, creates and changes are written in one transaction with a history
-       entry each naming `user`; a dry run rolls them back.
+       entry each naming `user`; a dry run rolls them back. Each change is written only if
+       its event is still at the version read in step 2 (`versioned_save`'s rule, in bulk).
+
+    `expected_versions` (`{str(pk): version}`, the events a preview said it would change)
+    makes this the confirmation of that preview: a row whose event changed since, or that
+    would now change an event the preview did not (one created since, say), is refused with
+    who changed it, and nothing is written.
     """
     report = progress or (lambda stage, done, total: None)
     result = ImportResult(rows=len(rows), dry_run=dry_run)
@@ -208,11 +223,14 @@ def status_event_import(
     with transaction.atomic():
         # 2. Against the record and the rest of the file, a treaty at a time.
         checked = 0
+        seen: set[int] = set()
         for treaty_id, items in by_treaty.items():
-            to_check = _sort_rows(result, treaty_id, items)
+            to_check = _sort_rows(result, treaty_id, items, expected=expected_versions, seen=seen)
             result.errors.extend(_check_rows(treaty_id, items, to_check, lineage=lineage, today=today))
             checked += len(items)
             report("check", checked, len(rows))
+        if expected_versions is not None:
+            result.errors.extend(_vanished_since_preview(expected_versions, seen))
         result.created.sort(key=lambda item: item[0])
         result.changed.sort(key=lambda item: item.number)
         result.unchanged.sort()
@@ -226,6 +244,9 @@ def status_event_import(
                 _write(result, user=user, reason=reason, report=report)
                 if dry_run:
                     transaction.set_rollback(True)
+        except _StaleRows as exc:
+            result.errors.extend(exc.errors)
+            return result
         except DatabaseError as exc:
             result.errors.append(RowError(0, [f"The database refused the file, so nothing was imported: {exc}"]))
             return result
@@ -233,8 +254,19 @@ def status_event_import(
     return result
 
 
-def _sort_rows(result: ImportResult, treaty_id: int, items: list[tuple[int, StatusEvent]]) -> list[int]:
-    """Sort one treaty's rows into created, changed and unchanged; the indexes of the rows to check."""
+def _sort_rows(
+    result: ImportResult,
+    treaty_id: int,
+    items: list[tuple[int, StatusEvent]],
+    *,
+    expected: Mapping[str, int] | None = None,
+    seen: set[int] | None = None,
+) -> list[int]:
+    """Sort one treaty's rows into created, changed and unchanged; the indexes of the rows to check.
+
+    A changed row carries the version of the event it changes, for the write to check. With
+    `expected` (a preview's versions), a change the preview did not foresee is an error.
+    """
     country_ids = {event.country_id for _n, event in items}
     dates = {event.date for _n, event in items}
     recorded = {
@@ -252,11 +284,16 @@ def _sort_rows(result: ImportResult, treaty_id: int, items: list[tuple[int, Stat
                 for name in IMPORT_CHANGE_FIELDS
                 if getattr(before, name) != getattr(event, name)
             }
+            if seen is not None:
+                seen.add(before.pk)
             if not changes:
                 result.unchanged.append(number)
                 continue
+            if expected is not None and expected.get(str(before.pk)) != before.version:
+                result.errors.append(_changed_since_preview(number, before, expected.get(str(before.pk))))
+                continue
             event.pk, event.created_at = before.pk, before.created_at
-            result.changed.append(ChangedEvent(number, event, changes))
+            result.changed.append(ChangedEvent(number, event, changes, before.version))
         to_check.append(index)
     return to_check
 
@@ -289,6 +326,8 @@ def _check_rows(
         if event.country_id in country_ids:
             after[event.country_id][(event.kind, event.date)] = event
     errors = []
+    # A new row with the identity of a retracted event is told to restore it (one query).
+    retracted = retracted_events(treaty_id=treaty_id, country_ids={items[i][1].country_id for i in to_check})
     for index in to_check:
         number, event = items[index]
         others = [
@@ -297,7 +336,7 @@ def _check_rows(
             for other in after.get(country_id, {}).values()
             if other is not event
         ]
-        problems = status_event_problems(event, others=others, today=today)
+        problems = status_event_problems(event, others=others, today=today, retracted=retracted)
         if problems:
             errors.append(RowError(number, _problem_messages(problems)))
     return errors
@@ -316,12 +355,15 @@ def _write(result: ImportResult, *, user: AbstractBaseUser | None, reason: str, 
     changed = [item.event for item in result.changed]
     for start in range(0, len(changed), IMPORT_BATCH):
         batch = changed[start : start + IMPORT_BATCH]
-        for event in batch:
-            event.updated_at = now
+        items = result.changed[start : start + IMPORT_BATCH]
+        _claim_versions(items)
+        for item in items:
+            item.event.updated_at = now
+            item.event.version = item.version + 1
         bulk_update_with_history(
             batch,
             StatusEvent,
-            fields=[*IMPORT_CHANGE_FIELDS, "updated_at"],
+            fields=[*IMPORT_CHANGE_FIELDS, "updated_at", "version"],
             batch_size=IMPORT_BATCH,
             default_user=user,
             default_change_reason=reason,
@@ -331,6 +373,68 @@ def _write(result: ImportResult, *, user: AbstractBaseUser | None, reason: str, 
     # same transaction (a dry run rolls the marks back with the rows).
     treaty_ids = {event.treaty_id for event in created} | {event.treaty_id for event in changed}
     summary_mark(treaty_ids=treaty_ids, reason=f"{reason}: {total} events")
+
+
+class _StaleRows(Exception):
+    """Rows whose events changed between their check and their write: the write is rolled back."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} rows changed since they were read")
+        self.errors = errors
+
+
+def _claim_versions(items: list[ChangedEvent]) -> None:
+    """Bump the version of each event about to be changed, if it is still the version read; else `_StaleRows`.
+
+    The rows are locked and read first (PostgreSQL), to name any that moved; then one
+    conditional UPDATE per version read (`... WHERE id IN (...) AND version = v`) claims them.
+    """
+    pks = [item.event.pk for item in items]
+    current = dict(StatusEvent.all_objects.select_for_update().filter(pk__in=pks).values_list("pk", "version"))
+    moved = [item for item in items if current.get(item.event.pk) != item.version]
+    claimed = 0
+    if not moved:
+        by_version: dict[int, list[int]] = defaultdict(list)
+        for item in items:
+            by_version[item.version].append(item.event.pk)
+        for version, group in by_version.items():
+            claimed += StatusEvent.all_objects.filter(pk__in=group, version=version).update(version=version + 1)
+    if moved or claimed != len(items):
+        moved = moved or items  # a writer slipped in between the read and the UPDATE (SQLite): name them all
+        raise _StaleRows(
+            [
+                RowError(item.number, [stale_edit(StatusEvent, item.event.pk, item.version, **_SINCE_READ).message])
+                for item in moved
+            ]
+        )
+
+
+_SINCE_READ = {"since": "while the file was being imported", "advice": "Import the file again."}
+_SINCE_PREVIEW = {"since": "since your preview", "advice": "Preview the file again."}
+
+
+def _changed_since_preview(number: int, before: StatusEvent, previewed: int | None) -> RowError:
+    if previewed is None:
+        # The preview would have created this event, or left it unchanged: name its latest change.
+        return RowError(
+            number,
+            [
+                "The preview did not change this event, but this row would change it now: "
+                + stale_edit(StatusEvent, before.pk, before.version - 1, **_SINCE_PREVIEW).message
+            ],
+        )
+    return RowError(number, [stale_edit(StatusEvent, before.pk, previewed, **_SINCE_PREVIEW).message])
+
+
+def _vanished_since_preview(expected: Mapping[str, int], seen: set[int]) -> list[RowError]:
+    """Events the preview would change that no row of the file names now (deleted, retracted or moved since)."""
+    errors = []
+    for key, version in expected.items():
+        if not key.isdigit() or int(key) in seen:
+            continue
+        message = stale_edit(StatusEvent, int(key), version, **_SINCE_PREVIEW).message
+        errors.append(RowError(0, [f"An event the preview would change (id {key}) no longer matches a row: {message}"]))
+    return errors
 
 
 def _form_messages(form, cells: dict[str, str]) -> list[str]:
@@ -344,3 +448,88 @@ def _form_messages(form, cells: dict[str, str]) -> list[str]:
 
 def _problem_messages(problems: dict[str, list[str]]) -> list[str]:
     return [message if name == "__all__" else f"{name}: {message}" for name, ms in problems.items() for message in ms]
+
+
+# Retraction: staff take back an event recorded by mistake. A retracted event counts nowhere
+# (`StatusEvent.objects` leaves it out), stays in the admin and its history, and can be restored.
+RETRACTION_REASON_MAX = 1000
+# django-simple-history keeps a change reason of at most 100 characters.
+HISTORY_REASON_MAX = 100
+
+
+def status_event_retract(*, event: StatusEvent, user: AbstractBaseUser | None, reason: str) -> StatusEvent:
+    """Retract an event, saying why; written only if the event is still at the version `event` was read at.
+
+    The reason is kept on the event and in the history entry, which names `user`; the
+    treaty's summaries are marked in the same transaction, so its figures move.
+    """
+    reason = _retraction_reason(reason, "Say why the event is retracted: the reason is kept in its history.")
+    if event.retracted_at is not None:
+        raise ValidationError(
+            f"This event was already retracted on {event.retracted_at:%Y-%m-%d %H:%M}: {event.retraction_reason}"
+        )
+    with transaction.atomic():
+        _retraction_write(event, retracted=True, reason=reason, user=user)
+        summary_mark(treaty_ids=[event.treaty_id], reason=f"event {event.pk} retracted")
+    return event
+
+
+def status_event_restore(*, event: StatusEvent, user: AbstractBaseUser | None, reason: str) -> StatusEvent:
+    """Restore a retracted event, saying why, once it fits the record as it is now (the checks of any save)."""
+    reason = _retraction_reason(reason, "Say why the event is restored: the reason is kept in its history.")
+    if event.retracted_at is None:
+        raise ValidationError("This event is not retracted: there is nothing to restore.")
+    restored = copy.copy(event)
+    restored.retracted_at, restored.retraction_reason = None, ""
+    with transaction.atomic():
+        problems = status_event_problems(restored)
+        if problems:
+            raise ValidationError(
+                [f"It cannot be restored: {message}" for messages in problems.values() for message in messages]
+            )
+        _retraction_write(event, retracted=False, reason=reason, user=user)
+        summary_mark(treaty_ids=[event.treaty_id], reason=f"event {event.pk} restored")
+    return event
+
+
+def _retraction_reason(reason: str, missing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": missing})
+    if len(reason) > RETRACTION_REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {RETRACTION_REASON_MAX} characters."})
+    return reason
+
+
+def _retraction_write(event: StatusEvent, *, retracted: bool, reason: str, user: AbstractBaseUser | None) -> None:
+    """Retract or restore with one conditional UPDATE on the version read, then write its history entry.
+
+    Another writer's change since `event` was read makes the UPDATE match no row: the
+    caller is told who changed it, and nothing is written.
+    """
+    now = timezone.now()
+    rows = StatusEvent.all_objects.filter(pk=event.pk, version=event.version, retracted_at__isnull=retracted)
+    written = rows.update(
+        retracted_at=now if retracted else None,
+        retraction_reason=reason if retracted else "",
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    if not written:
+        raise _retraction_refused(event)
+    event.refresh_from_db()
+    verb = "Retracted" if retracted else "Restored"
+    change_reason = f"{verb}: {reason}"
+    if len(change_reason) > HISTORY_REASON_MAX:
+        change_reason = change_reason[: HISTORY_REASON_MAX - 1] + "…"
+    _stamp_history(event, user=user, reason=change_reason)
+    StatusEvent.history.bulk_history_create(
+        [event], update=True, default_user=user, default_change_reason=change_reason
+    )
+
+
+def _retraction_refused(event: StatusEvent) -> ValidationError:
+    """Who changed the event since it was read (or that it is gone), and whether it is retracted now."""
+    retracted = StatusEvent.all_objects.filter(pk=event.pk).values_list("retracted_at", flat=True).first()
+    state = "retracted" if retracted else "not retracted"
+    return stale_edit(StatusEvent, event.pk, event.version, advice=f"It is {state} now: reload it and try again.")

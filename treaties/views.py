@@ -2,6 +2,8 @@
 
 import datetime
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.gzip import gzip_page
@@ -17,6 +20,7 @@ from django.views.generic import ListView, TemplateView
 from countries.choices import MembershipRole
 from countries.models import Country, Forum, Region, RegionScheme
 from ottawa_tracker.csvio import csv_response, csv_stream_response, export_filename
+from ottawa_tracker.throttle import ExportLimitMixin
 from treaties import exports
 from treaties.charts import Series, time_series_svg
 from treaties.choices import CountBasis, LegalStatus
@@ -57,8 +61,12 @@ def get_by_slug_or_404(model, value: str):
 
 
 def bad_request(request: HttpRequest, errors: dict) -> HttpResponse:
-    """A 400 page that says which parameter was wrong and why."""
-    return render(request, "400.html", {"errors": errors}, status=400)
+    """A 400 page that says which parameter was wrong and why; messages may repeat the input, so they are cut short."""
+    shown = {
+        str(field)[:40]: [Truncator(message).chars(200) for message in list(messages)[:5]]
+        for field, messages in list(errors.items())[:20]
+    }
+    return render(request, "400.html", {"errors": shown}, status=400)
 
 
 class AsOfMixin:
@@ -105,6 +113,8 @@ class TreatyChoiceMixin(AsOfMixin):
         return "?" + urlencode({"treaty": self.treaty.slug, "date": self.on.isoformat(), "count": self.count})
 
 
+# The overview embeds its map with <object>, which the site-wide object-src 'none' would block.
+@method_decorator(csp_replace({"object-src": [SELF]}), name="dispatch")
 class HomeView(TreatyChoiceMixin, TemplateView):
     """The overview of a treaty (the default one unless `treaty` says): headline counts, the map, latest changes."""
 
@@ -172,8 +182,9 @@ def freshness_context(*, treaty: Treaty, rows: list[SummaryRow]) -> dict:
     }
 
 
-# The overview embeds the map with <object>, which X-Frame-Options: DENY would block.
-@method_decorator([gzip_page, xframe_options_sameorigin], name="dispatch")
+# The overview embeds the map with <object>, which X-Frame-Options: DENY and the site-wide CSP
+# frame-ancestors 'none' would block; this site (and no other) may embed it.
+@method_decorator([gzip_page, xframe_options_sameorigin, csp_replace({"frame-ancestors": [SELF]})], name="dispatch")
 class TreatyMapView(AsOfMixin, View):
     """`/treaties/<slug>/map.svg`: the world map coloured by status, as an SVG image."""
 
@@ -199,7 +210,7 @@ class CountryDetailView(AsOfMixin, TemplateView):
         }
 
 
-class TreatyStatusExportView(AsOfMixin, View):
+class TreatyStatusExportView(ExportLimitMixin, AsOfMixin, View):
     """`/treaties/<slug>/status.csv`: one row per participant existing on the date."""
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -316,7 +327,7 @@ class ForumListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
         }
 
 
-class RegionCountryExportView(TreatyChoiceMixin, View):
+class RegionCountryExportView(ExportLimitMixin, TreatyChoiceMixin, View):
     """`/regions/<scheme>/<region>/countries.csv`: the region's participants and their status."""
 
     def get(self, request: HttpRequest, scheme: str, region: str) -> HttpResponse:
@@ -334,7 +345,7 @@ class RegionCountryExportView(TreatyChoiceMixin, View):
         )
 
 
-class RegionSummaryExportView(TreatyChoiceMixin, View):
+class RegionSummaryExportView(ExportLimitMixin, TreatyChoiceMixin, View):
     """`/regions.csv?treaty=&scheme=&date=&count=`: one row per region of the scheme, then "(no region)" if any."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -349,7 +360,7 @@ class RegionSummaryExportView(TreatyChoiceMixin, View):
         )
 
 
-class ForumMemberExportView(TreatyChoiceMixin, View):
+class ForumMemberExportView(ExportLimitMixin, TreatyChoiceMixin, View):
     """`/forums/<slug>/members.csv`: the forum's seats on the date, with role and status."""
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -400,7 +411,7 @@ class EventListView(EventFilterMixin, ListView):
         }
 
 
-class EventExportView(EventFilterMixin, View):
+class EventExportView(ExportLimitMixin, EventFilterMixin, View):
     """`/events.csv`: every event the list shows for the same filters, all pages of them."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -414,7 +425,7 @@ class EventExportView(EventFilterMixin, View):
         )
 
 
-class ForumSummaryExportView(TreatyChoiceMixin, View):
+class ForumSummaryExportView(ExportLimitMixin, TreatyChoiceMixin, View):
     """`/forums.csv?treaty=&date=&count=`: one row per forum, counting its members on the date."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -428,7 +439,7 @@ class ForumSummaryExportView(TreatyChoiceMixin, View):
         )
 
 
-class SummarySeriesExportView(AsOfMixin, View):
+class SummarySeriesExportView(ExportLimitMixin, AsOfMixin, View):
     """`/treaties/<slug>/series.csv?scheme=&count=`: the stored summaries over time, a row per date and group.
 
     `scheme` is `world` (all participants, the default), `forums`, or a region scheme's slug.

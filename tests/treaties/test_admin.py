@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.forms.models import model_to_dict
 from django.test import Client
 
 from countries.models import Country
+from ottawa_tracker.text import SOURCE_NOT_VISIBLE
 from tests.factories import CountryFactory, StatusEventFactory
 from treaties.choices import EventKind
 from treaties.models import StatusEvent, Treaty
@@ -89,7 +91,7 @@ def test_editor_change_keeps_values_before_and_after(editor_client, editor, otta
     event = StatusEvent.objects.get(country__iso3="BFA", kind=EventKind.RATIFICATION)
     url = f"/admin/treaties/statusevent/{event.pk}/change/"
     data = event_form(event.country, ottawa, event.kind, event.date.isoformat(), source=event.source, note="Checked")
-    response = editor_client.post(url, data)
+    response = editor_client.post(url, {**data, "read_version": event.version})
     assert response.status_code == 302, response.context["adminform"].form.errors
     latest, previous = event.history.all()[:2]
     assert latest.history_user == editor
@@ -151,3 +153,50 @@ def test_csrf_is_enforced_on_admin_writes(editor, ottawa):
     usa = Country.objects.get(iso3="USA")
     response = client.post(ADD_URL, event_form(usa, ottawa, EventKind.STANCE, "2022-06-21", value="undecided"))
     assert response.status_code == 403
+
+
+# Impossible facts are refused in the admin with the service's words (issue 8, finding 5) --------
+
+
+def test_editor_sees_an_accession_dated_0001_01_01_refused(editor_client, ottawa):
+    china = Country.objects.get(iso3="CHN")
+    response = editor_client.post(ADD_URL, event_form(china, ottawa, EventKind.ACCESSION, "0001-01-01"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "The Ottawa Convention was adopted on 1997-09-18; an accession dated 0001-01-01 comes before it" in content
+    assert not StatusEvent.objects.filter(country=china, treaty=ottawa).exists()
+
+
+def test_editor_sees_a_signature_after_the_signature_period_refused(editor_client, ottawa):
+    china = Country.objects.get(iso3="CHN")
+    response = editor_client.post(ADD_URL, event_form(china, ottawa, EventKind.SIGNATURE, "1999-03-01"))
+    assert response.status_code == 200
+    assert "closed for signature on 1999-03-01; a signature dated 1999-03-01" in response.content.decode()
+    assert not StatusEvent.objects.filter(country=china, treaty=ottawa).exists()
+    response = editor_client.post(ADD_URL, event_form(china, ottawa, EventKind.SIGNATURE, "1999-02-28"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert StatusEvent.objects.filter(country=china, treaty=ottawa, kind=EventKind.SIGNATURE).exists()
+
+
+@pytest.mark.parametrize("source", ["   ", "\t", "\u200b\u200b"], ids=["spaces", "tab", "zero-width"])
+def test_editor_cannot_save_a_source_with_nothing_visible(editor_client, ottawa, source):
+    china = Country.objects.get(iso3="CHN")
+    data = event_form(china, ottawa, EventKind.STANCE, "2020-01-01", value="opposed", source=source)
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    # The form strips spaces and tabs (then the field is required); our check catches the rest.
+    assert response.context["adminform"].form.errors["source"] in (["This field is required."], [SOURCE_NOT_VISIBLE])
+    assert not StatusEvent.objects.filter(country=china, treaty=ottawa).exists()
+
+
+def test_the_treaty_admin_edits_the_signature_period_and_keeps_acts_inside_it(editor_client, ottawa):
+    url = f"/admin/treaties/treaty/{ottawa.pk}/change/"
+    page = editor_client.get(url)
+    assert b'name="signature_closes"' in page.content
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(ottawa).items()}
+    data["signature_closes"] = "1998-01-01"  # the 1997-12-03/04 signatures stay inside, later ones do not
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "is recorded on or after this date" in response.content.decode()
+    ottawa.refresh_from_db()
+    assert ottawa.signature_closes == D("1999-03-01")

@@ -173,16 +173,16 @@ def test_export_import_export_gives_identical_bytes(client, mines, editor, tmp_p
     assert export_all(client) == first
     # Imported back into the record it came from, it changes nothing.
     history = history_rows()
-    out, _ = import_file(tmp_path, first)
+    out, _ = import_file(tmp_path, first, "--user", editor.username)
     assert f"0 created, 0 changed, {count:,} unchanged" in out
     assert history_rows() == history
 
 
-def test_neutralised_cells_are_stored_as_they_were(client, mines, tmp_path):
+def test_neutralised_cells_are_stored_as_they_were(client, mines, editor, tmp_path):
     data = export_all(client)
     assert b"'=1+1" in data
     StatusEvent.objects.filter(treaty=mines).delete()
-    import_file(tmp_path, data)
+    import_file(tmp_path, data, "--user", editor.username)
     assert StatusEvent.objects.filter(treaty=mines, source="=1+1", note="=1+1").exists()
     assert StatusEvent.objects.filter(treaty=mines, source="'=quoted").exists()
     assert StatusEvent.objects.filter(treaty=mines, note="lone\rreturn").exists()
@@ -380,3 +380,50 @@ def test_the_admin_refuses_a_huge_upload_and_names_the_limit(editor_client, refe
     response = upload(editor_client, csv_file(*[GOOD] * 30_000))
     assert response.status_code == 200
     assert "the limit is 1.0 MiB" in response.content.decode()
+
+
+# Impossible facts are refused by the import with the admin's words (issue 8, finding 5) ---------
+
+IMPOSSIBLE_ROWS = [
+    ("year one", "CHN,ottawa,accession,,0001-01-01,,,src,", "an accession dated 0001-01-01 comes before it"),
+    ("before adoption", "CHN,ottawa,accession,,1997-09-17,,,src,", "no legal act can precede the treaty's adoption"),
+    ("signature closed", "CHN,ottawa,signature,,1999-03-01,,,src,", "closed for signature on 1999-03-01"),
+    ("late signature", "CHN,ottawa,signature,,2010-05-05,,,src,", "a signature dated 2010-05-05 comes on or after"),
+    ("spaces source", "CHN,ottawa,stance,opposed,2001-02-03,,,   ,", "source: A source must have visible text"),
+    ("tab source", "CHN,ottawa,stance,opposed,2001-02-03,,,\t,", "source: A source must have visible text"),
+    ("zero-width source", "CHN,ottawa,stance,opposed,2001-02-03,,,\u200b,", "source: A source must have visible"),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "message"), IMPOSSIBLE_ROWS, ids=[c[0] for c in IMPOSSIBLE_ROWS])
+def test_the_import_refuses_impossible_facts_by_row(client, reference_data, editor, tmp_path, name, line, message):
+    before, history = export_all(client), history_rows()
+    data = csv_file(GOOD, line)
+    with pytest.raises(CommandError) as excinfo:
+        import_file(tmp_path, data, "--user", editor.username)
+    assert "1 of 2 rows are bad; nothing was imported" in str(excinfo.value)
+    assert export_all(client) == before
+    assert history_rows() == history
+    result = services.status_event_import(rows=status_event_csv_read(data), dry_run=True)
+    assert [e.number for e in result.errors] == [3]
+    assert message in str(result.errors[0])
+
+
+def test_the_import_accepts_a_signature_the_day_before_the_period_closed(reference_data):
+    data = csv_file("CHN,ottawa,signature,,1999-02-28,,,src,")
+    result = services.status_event_import(rows=status_event_csv_read(data), dry_run=True)
+    assert result.errors == []
+    assert len(result.created) == 1
+
+
+def test_the_import_says_to_restore_a_retracted_event(reference_data):
+    event = StatusEvent.objects.get(country__iso3="BFA", kind=EventKind.RATIFICATION)
+    StatusEvent.all_objects.filter(pk=event.pk).update(
+        retracted_at=datetime.datetime(2026, 1, 5, 12, tzinfo=datetime.UTC), retraction_reason="typed twice"
+    )
+    row = f"BFA,ottawa,ratification,,{event.date},,,src,"
+    result = services.status_event_import(rows=status_event_csv_read(csv_file(row)), dry_run=True)
+    assert [e.number for e in result.errors] == [2]
+    assert "A retracted event with this identity is recorded (retracted on 2026-01-05: typed twice)" in str(
+        result.errors[0]
+    )
