@@ -27,6 +27,8 @@ COLUMNS = (
     "note",
     "created_at",
     "updated_at",
+    "version",
+    "retraction_reason",
 )
 CONSENTS_AFTER_SIGNATURE = [EventKind.RATIFICATION] * 8 + [EventKind.ACCEPTANCE, EventKind.APPROVAL]
 
@@ -178,7 +180,7 @@ class Command(BaseCommand):
         stamp = now.isoformat()
         null = "\\N"  # COPY's text format for NULL
         for t, c, k, v, d, e, n in rows:
-            buffer.write(f"{t}\t{c}\t{k}\t{v}\t{d}\t{e or null}\t{n or null}\t{SOURCE}\t\t{stamp}\t{stamp}\n")
+            buffer.write(f"{t}\t{c}\t{k}\t{v}\t{d}\t{e or null}\t{n or null}\t{SOURCE}\t\t{stamp}\t{stamp}\t1\t\n")
         buffer.seek(0)
         with connection.cursor() as cursor:
             cursor.copy_expert(f"COPY treaties_statusevent ({', '.join(COLUMNS)}) FROM STDIN", buffer)
