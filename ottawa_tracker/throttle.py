@@ -7,7 +7,6 @@ process died expires by itself after EXPORT_SLOT_SECONDS, so no address is locke
 When the cache cannot be reached the limit is not enforced (fail open): exports go on.
 """
 
-import ipaddress
 import logging
 import time
 import uuid
@@ -18,31 +17,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
+from ottawa_tracker.security import client_address
+
 logger = logging.getLogger("ottawa_tracker.throttle")
 
 RETRY_AFTER_SECONDS = 15
-
-
-def client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR; behind DJANGO_TRUSTED_PROXY_HOPS proxies, the address the outermost trusted one saw.
-
-    Each proxy appends the address it received the request from to X-Forwarded-For, so the
-    address our N-th proxy saw is the N-th from the right; entries further left are the
-    client's own claims and are never trusted. IPv6 clients are counted by their /64.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    hops = settings.TRUSTED_PROXY_HOPS
-    if hops > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= hops:
-            address = forwarded[-hops]
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return (address or "unknown")[:64]
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 class Lease:
