@@ -138,6 +138,20 @@ WITH counted AS (
 """
 
 
+def plain_figures(rows: list[tuple]) -> dict[int | None, tuple[int, ...]]:
+    """The plain query's rows (group, status, on board, count) as figures per group (region or forum id,
+    None for no region), in `treaties.summaries.FIGURES` order; groups with no one are absent."""
+    from treaties.summaries import FIGURES
+
+    tallies: dict = {}
+    for key, status, on_board, n in rows:
+        figures = tallies.setdefault(key, dict.fromkeys(FIGURES, 0))
+        figures["countries"] += n
+        figures[status] += n
+        figures["on_board"] += n if on_board else 0
+    return {k: tuple(v[f] for f in FIGURES) for k, v in tallies.items()}
+
+
 def run(stdout) -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -145,8 +159,8 @@ def run(stdout) -> None:
     from django.utils import timezone
 
     from countries.models import RegionScheme
-    from treaties import recompute
     from treaties.models import StatusEvent, Summary, SummarySpan, Treaty
+    from treaties.services import summaries as recompute
     from treaties.summaries import FORUMS_PANEL, scheme_panel, summary_dates
 
     def say(text: str = "") -> None:
@@ -162,7 +176,7 @@ def run(stdout) -> None:
         total = StatusEvent.objects.count()
         scheme = RegionScheme.objects.get(slug=SCHEME)
         started = time.perf_counter()
-        ids = recompute.summary_recompute_all(reason="bench")
+        ids = recompute.summary_mark_all(reason="bench")
         recompute.summary_marks_process(treaty_ids=ids)
         took = time.perf_counter() - started
         with connection.cursor() as cursor:
@@ -223,13 +237,7 @@ def as_of(say, *, treaty, scheme, panel: str, label: str, days: list[datetime.da
             (r.region.pk if r.region else r.forum.pk if r.forum else None): tuple(getattr(r, f) for f in FIGURES)
             for r in selector(day)
         }
-        theirs: dict = {}
-        for key, status, on_board, n in plain(day):
-            figures = theirs.setdefault(key, dict.fromkeys(FIGURES, 0))
-            figures["countries"] += n
-            figures[status] += n
-            figures["on_board"] += n if on_board else 0
-        theirs = {k: tuple(v[f] for f in FIGURES) for k, v in theirs.items()}
+        theirs = plain_figures(plain(day))
         ours = {k: v for k, v in ours.items() if v[0] or k in theirs}  # the plain query has no empty rows
         mismatches += ours != theirs
     args = [(day,) for day in days]
@@ -259,10 +267,11 @@ def edit_to_summary(say, treaty) -> None:
     from django.utils import timezone
 
     from ottawa_tracker.celery import app
-    from treaties import recompute, services
+    from treaties import services
     from treaties.choices import CountBasis, EventKind, LegalStatus
     from treaties.models import Summary
     from treaties.selectors import treaty_status_rows
+    from treaties.services import summaries as recompute
 
     broker = os.environ.get("BENCH_BROKER_URL") or os.environ.get("REDIS_URL")
     if not broker:

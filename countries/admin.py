@@ -1,11 +1,4 @@
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
-from django.db.models import Q
-from django.http import Http404
-from simple_history.admin import SimpleHistoryAdmin
 
 from countries import services
 from countries.models import (
@@ -19,162 +12,12 @@ from countries.models import (
     RegionAssignment,
     RegionScheme,
 )
-from ottawa_tracker.versioning import READ_VERSION, StaleEdit, VersionedModelForm
-
-UNVERIFIED = "recall, unverified"
-
-
-class UnverifiedFilter(admin.SimpleListFilter):
-    """Rows whose source says `recall, unverified`, for staff to confirm."""
-
-    title = "source checked"
-    parameter_name = "unverified"
-    fields = ("source",)
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Unverified (from recall)"), ("no", "Sourced")]
-
-    def queryset(self, request, queryset):
-        flagged = Q()
-        for field in self.fields:
-            flagged |= Q(**{f"{field}__icontains": UNVERIFIED})
-        if self.value() == "yes":
-            return queryset.filter(flagged)
-        if self.value() == "no":
-            return queryset.exclude(flagged)
-        return queryset
+from ottawa_tracker.admin_base import ServiceAdmin, UnverifiedFilter
+from ottawa_tracker.versioning import VersionedModelForm
 
 
 class MembershipUnverifiedFilter(UnverifiedFilter):
     fields = ("source", "start_source", "end_note")
-
-
-CHANGE_REASON_FIELD = "change_reason"
-# django-simple-history keeps a change reason of at most 100 characters.
-CHANGE_REASON_MAX = 100
-
-
-class ChangeReasonMixin:
-    """An optional "Reason for this change" on the change form of a history-tracked model.
-
-    Shown to whoever may save the form; `change_reason(form)` gives it to the service,
-    which keeps it in the history entry (django-simple-history's "Change reason").
-    """
-
-    def _asks_change_reason(self, request, obj=None) -> bool:
-        return self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        base = kwargs.get("form", self.form)
-        if self._asks_change_reason(request, obj) and CHANGE_REASON_FIELD not in base.base_fields:
-            reason = forms.CharField(
-                label="Reason for this change",
-                required=False,
-                max_length=CHANGE_REASON_MAX,
-                help_text="Optional: kept in the history beside your name.",
-            )
-            kwargs["form"] = type(base)(f"{base.__name__}WithReason", (base,), {CHANGE_REASON_FIELD: reason})
-        return super().get_form(request, obj, change, **kwargs)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = [
-            (name, {**options, "fields": [f for f in options["fields"] if f != CHANGE_REASON_FIELD]})
-            for name, options in super().get_fieldsets(request, obj)
-        ]
-        if self._asks_change_reason(request, obj):
-            fieldsets.append(("History", {"fields": [CHANGE_REASON_FIELD]}))
-        return fieldsets
-
-    @staticmethod
-    def change_reason(form) -> str:
-        return (getattr(form, "cleaned_data", None) or {}).get(CHANGE_REASON_FIELD, "") if form else ""
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's admin, where a revert is a change like any other.
-
-    - Reverting (POSTing a history entry's form) needs the model's change permission;
-      django-simple-history itself only checks the view permission there.
-    - A revert saves through `save_model`, so through the service and the form's checks,
-      as a change does, in one transaction.
-    - Versioned models use a `VersionedModelForm`: the form carries the version it showed
-      (hidden), and a save over a later change is refused with who changed what. A save that
-      slips in between the form's check and the service's conditional UPDATE makes the
-      service raise `StaleEdit`: the view then runs again, and the form reports it.
-    """
-
-    def revert_disabled(self, request, obj=None):
-        return super().revert_disabled(request, obj) or not self.has_change_permission(request, obj)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._check_ids(object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._check_ids(object_id, version_id)
-        if request.method == "POST":
-            live = self.get_object(request, unquote(object_id))
-            if self.revert_disabled(request, live):
-                raise PermissionDenied
-        return self._retried_if_stale(super().history_form_view, request, object_id, version_id, extra_context)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return self._retried_if_stale(super().changeform_view, request, object_id, form_url, extra_context)
-
-    def _check_ids(self, object_id, version_id=None) -> None:
-        """A URL naming no possible row is a 404 (django-simple-history lets the ORM raise, a 500)."""
-        try:
-            self.model._meta.pk.to_python(unquote(object_id))
-            if version_id is not None:
-                self.model.history.model._meta.pk.to_python(version_id)
-        except ValidationError as exc:
-            raise Http404("No such record or history entry.") from exc
-
-    def _retried_if_stale(self, view, request, *args):
-        for attempt in range(3):
-            try:
-                with transaction.atomic(using=router.db_for_write(self.model)):
-                    return view(request, *args)
-            except StaleEdit:
-                if attempt == 2 or request.method != "POST":
-                    raise
-
-    def get_fieldsets(self, request, obj=None):
-        """The hidden `read_version` goes with the form of a change that may be saved, and nowhere else."""
-        fieldsets = [
-            (name, {**options, "fields": [f for f in options["fields"] if f != READ_VERSION]})
-            for name, options in super().get_fieldsets(request, obj)
-        ]
-        versioned = READ_VERSION in self.form.base_fields
-        if versioned and obj is not None and fieldsets and self.has_change_permission(request, obj):
-            name, options = fieldsets[0]
-            fieldsets[0] = (name, {**options, "fields": [*options["fields"], READ_VERSION]})
-        return fieldsets
-
-
-class ServiceAdmin(ChangeReasonMixin, HistoryAdmin):
-    """Writes through the services, as every other writer does, so each change that moves the
-    counts marks the treaties' summaries in its own transaction.
-
-    `service` names the pair `<entity>_save` / `<entity>_delete` in `countries.services`, whose
-    keyword argument is `<argument>`.
-    """
-
-    service: str
-    argument: str
-
-    def save_model(self, request, obj, form, change):
-        # The form has validated the object already.
-        getattr(services, f"{self.service}_save")(
-            **{self.argument: obj}, user=request.user, reason=self.change_reason(form), validate=False
-        )
-
-    def delete_model(self, request, obj):
-        getattr(services, f"{self.service}_delete")(**{self.argument: obj}, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 class CountryFormerNameInline(admin.TabularInline):
@@ -184,7 +27,9 @@ class CountryFormerNameInline(admin.TabularInline):
 
 @admin.register(Country)
 class CountryAdmin(ServiceAdmin):
-    service, argument = "country", "country"
+    save_service = staticmethod(services.country_save)
+    delete_service = staticmethod(services.country_delete)
+    argument = "country"
     form = VersionedModelForm
     list_display = ("name", "iso3", "iso2", "m49", "kind", "participant", "valid_from", "valid_until")
     list_filter = ("participant", "kind")
@@ -199,7 +44,9 @@ class CountryAdmin(ServiceAdmin):
 
 @admin.register(CountrySuccession)
 class CountrySuccessionAdmin(ServiceAdmin):
-    service, argument = "country_succession", "succession"
+    save_service = staticmethod(services.country_succession_save)
+    delete_service = staticmethod(services.country_succession_delete)
+    argument = "succession"
     list_display = ("predecessor", "successor", "date", "continuation")
     list_filter = ("continuation",)
     list_select_related = ("predecessor", "successor")
@@ -216,7 +63,9 @@ class RegionInline(admin.TabularInline):
 
 @admin.register(RegionScheme)
 class RegionSchemeAdmin(ServiceAdmin):
-    service, argument = "region_scheme", "scheme"
+    save_service = staticmethod(services.region_scheme_save)
+    delete_service = staticmethod(services.region_scheme_delete)
+    argument = "scheme"
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -233,7 +82,9 @@ class RegionSchemeAdmin(ServiceAdmin):
 
 @admin.register(Region)
 class RegionAdmin(ServiceAdmin):
-    service, argument = "region", "region"
+    save_service = staticmethod(services.region_save)
+    delete_service = staticmethod(services.region_delete)
+    argument = "region"
     list_display = ("name", "scheme", "code")
     list_filter = ("scheme",)
     list_select_related = ("scheme",)
@@ -243,7 +94,9 @@ class RegionAdmin(ServiceAdmin):
 
 @admin.register(RegionAssignment)
 class RegionAssignmentAdmin(ServiceAdmin):
-    service, argument = "region_assignment", "assignment"
+    save_service = staticmethod(services.region_assignment_save)
+    delete_service = staticmethod(services.region_assignment_delete)
+    argument = "assignment"
     form = VersionedModelForm
     list_display = ("country", "region", "scheme", "note")
     list_filter = ("scheme", "region")
@@ -254,7 +107,9 @@ class RegionAssignmentAdmin(ServiceAdmin):
 
 @admin.register(Forum)
 class ForumAdmin(ServiceAdmin):
-    service, argument = "forum", "forum"
+    save_service = staticmethod(services.forum_save)
+    delete_service = staticmethod(services.forum_delete)
+    argument = "forum"
     list_display = ("name", "short_name", "slug")
     search_fields = ("name", "short_name", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
@@ -262,7 +117,9 @@ class ForumAdmin(ServiceAdmin):
 
 @admin.register(ForumMembership)
 class ForumMembershipAdmin(ServiceAdmin):
-    service, argument = "forum_membership", "membership"
+    save_service = staticmethod(services.forum_membership_save)
+    delete_service = staticmethod(services.forum_membership_delete)
+    argument = "membership"
     form = VersionedModelForm
     list_display = ("country", "forum", "role", "start_date", "start_precision", "end_date")
     list_filter = ("forum", "role", "start_precision", MembershipUnverifiedFilter)

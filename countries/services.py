@@ -22,6 +22,7 @@ from countries.models import (
     RegionScheme,
 )
 from countries.signals import counting_changed
+from ottawa_tracker.history import history_stamp
 from ottawa_tracker.versioning import versioned_save
 
 # The fields of a country that decide whether and when it is counted.
@@ -30,21 +31,13 @@ COUNTED_COUNTRY_FIELDS = ("participant", "valid_from", "valid_until")
 VERSIONED = (Country, ForumMembership, RegionAssignment)
 
 
-def _stamp_history(instance: models.Model, *, user: AbstractBaseUser | None, reason: str) -> None:
-    """Tell django-simple-history who made the change and why (outside a request too)."""
-    if user is not None:
-        instance._history_user = user
-    if reason:
-        instance._change_reason = reason
-
-
 def _save(
     instance: models.Model, *, user: AbstractBaseUser | None, reason: str, validate: bool, counts: bool
 ) -> models.Model:
     if validate:
         instance.full_clean()
     with transaction.atomic():
-        _stamp_history(instance, user=user, reason=reason)
+        history_stamp(instance, user=user, reason=reason)
         if isinstance(instance, VERSIONED):
             versioned_save(instance)
         else:
@@ -56,7 +49,7 @@ def _save(
 
 def _delete(instance: models.Model, *, user: AbstractBaseUser | None, reason: str, counts: bool = True) -> None:
     with transaction.atomic():
-        _stamp_history(instance, user=user, reason=reason)
+        history_stamp(instance, user=user, reason=reason)
         instance.delete()
         if counts:
             counting_changed.send(sender=type(instance), instance=instance, action="deleted")

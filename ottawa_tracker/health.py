@@ -23,6 +23,9 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+# The project's own view over its apps (like urls.py); no app imports this module.
+from treaties.health import oldest_pending_mark_age, worker_last_seen
+
 logger = logging.getLogger("ottawa_tracker.health")
 
 
@@ -65,8 +68,6 @@ def check_broker() -> str:
 
 
 def check_summary_marks() -> str:
-    from treaties.health import oldest_pending_mark_age
-
     waited = oldest_pending_mark_age()
     if waited is None:
         return "no recompute waiting"
@@ -79,8 +80,6 @@ def check_summary_marks() -> str:
 def check_worker() -> str:
     if not broker_in_use():
         return "eager, no worker: recomputes run in the web process"
-    from treaties.health import worker_last_seen
-
     seen = worker_last_seen()
     if seen is None:
         raise CheckFailed("no worker has ever reported")

@@ -188,7 +188,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Summaries (treaties/recompute.py). A worker waits until no new mark has come for SETTLE seconds,
+# Summaries (treaties/services/summaries.py). A worker waits until no new mark has come for SETTLE seconds,
 # or the first has waited MAX_WAIT, so a burst of edits is recomputed once. A claim is a lease the
 # worker renews every CLAIM_LEASE/3 while it recomputes; one not renewed for CLAIM_LEASE belongs to
 # a worker that died and is taken over (by the next claim or sweep): figures are current again
@@ -214,7 +214,7 @@ SESSION_COOKIE_HTTPONLY = True
 # Content-Security-Policy (django-csp 4, https://django-csp.readthedocs.io/): scripts, styles, images
 # and fonts only from this site, no inline script or style, no eval, no plugins, never framed.
 # The overview lifts object-src to 'self' for its <object> map, and map.svg may be framed by this
-# site (treaties/views.py); nothing else differs.
+# site (treaties/views/pages.py); nothing else differs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

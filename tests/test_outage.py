@@ -117,7 +117,7 @@ def test_an_outage_met_inside_middleware_answers_503_too(settings, editor, refer
 
 def test_other_errors_stay_500_with_the_500_page(client, reference_data):
     client.raise_request_exception = False
-    with mock.patch("treaties.views.world_summary", side_effect=ZeroDivisionError):
+    with mock.patch("treaties.views.pages.world_summary", side_effect=ZeroDivisionError):
         response = client.get("/")
     assert response.status_code == 500
     assert "Retry-After" not in response

@@ -7,20 +7,24 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from countries.admin import ChangeReasonMixin, HistoryAdmin, UnverifiedFilter
+from ottawa_tracker.admin_base import ServiceAdmin, UnverifiedFilter
 from ottawa_tracker.versioning import VersionedModelForm
 from treaties import services
 from treaties.admin_retraction import RetractedFilter, RetractionAdminMixin, retraction_form_problems
 from treaties.exports import EVENT_HEADER
 from treaties.forms import EventImportUploadForm
-from treaties.imports import ImportFileError, status_event_csv_read
+from treaties.imports import ImportFileError, max_import_bytes, status_event_csv_read
 from treaties.models import StatusEvent, Treaty
-from treaties.staging import staged_import_drop, staged_import_get, staged_import_keep
+from treaties.services.staging import staged_import_drop, staged_import_get, staged_import_keep
 from treaties.validation import status_event_problems
 
 
 @admin.register(Treaty)
-class TreatyAdmin(ChangeReasonMixin, HistoryAdmin):
+class TreatyAdmin(ServiceAdmin):
+    # Through the services, which mark the treaty's summaries for a recompute.
+    save_service = staticmethod(services.treaty_save)
+    delete_service = staticmethod(services.treaty_delete)
+    argument = "treaty"
     form = VersionedModelForm
     list_display = ("short_name", "slug", "opened_for_signature", "entry_into_force", "depositary")
     search_fields = ("short_name", "title", "slug", "reference")
@@ -51,17 +55,6 @@ class TreatyAdmin(ChangeReasonMixin, HistoryAdmin):
         ("Source", {"fields": ("source",)}),
     ]
 
-    def save_model(self, request, obj, form, change):
-        # Through the service, which marks the treaty's summaries for a recompute.
-        services.treaty_save(treaty=obj, user=request.user, reason=self.change_reason(form), validate=False)
-
-    def delete_model(self, request, obj):
-        services.treaty_delete(treaty=obj, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for treaty in queryset:
-            services.treaty_delete(treaty=treaty, user=request.user)
-
 
 class StatusEventAdminForm(VersionedModelForm):
     """Shows every contradiction with the record in words, from the same checks every writer uses."""
@@ -84,7 +77,11 @@ class StatusEventAdminForm(VersionedModelForm):
 
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(RetractionAdminMixin, ChangeReasonMixin, HistoryAdmin):
+class StatusEventAdmin(RetractionAdminMixin, ServiceAdmin):
+    # The form has validated; the service writes, records history and schedules follow-up work.
+    save_service = staticmethod(services.status_event_save)
+    delete_service = staticmethod(services.status_event_delete)
+    argument = "event"
     form = StatusEventAdminForm
     list_display = ("country", "treaty", "kind", "value", "date", "effective_date", "end_date", "retracted")
     list_filter = ("treaty", "kind", UnverifiedFilter, RetractedFilter)
@@ -93,17 +90,6 @@ class StatusEventAdmin(RetractionAdminMixin, ChangeReasonMixin, HistoryAdmin):
     search_fields = ("country__name", "country__iso3", "treaty__short_name", "source", "note")
     date_hierarchy = "date"
     readonly_fields = ("created_at", "updated_at")
-
-    def save_model(self, request, obj, form, change):
-        # The form has validated; the service writes, records history and schedules follow-up work.
-        services.status_event_save(event=obj, user=request.user, reason=self.change_reason(form), validate=False)
-
-    def delete_model(self, request, obj):
-        services.status_event_delete(event=obj, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for event in queryset:
-            services.status_event_delete(event=event, user=request.user)
 
     # CSV import: upload, a dry-run preview, then confirm. Importing creates and changes
     # events, so it needs both permissions (editors have them, viewers do not).
@@ -129,7 +115,7 @@ class StatusEventAdmin(RetractionAdminMixin, ChangeReasonMixin, HistoryAdmin):
             "opts": self.model._meta,
             "title": "Import events from CSV",
             "columns": ",".join(EVENT_HEADER),
-            "max_mib": f"{EventImportUploadForm.max_bytes() / 1048576:g}",
+            "max_mib": f"{max_import_bytes() / 1048576:g}",
             "shown": IMPORT_ROWS_SHOWN,
         }
         form = EventImportUploadForm()

@@ -10,6 +10,7 @@ from countries.models import RegionScheme
 from ottawa_tracker.csvio import copy_csv_chunks, csv_chunks, iso_date_sql, neutralised_sql
 from treaties.models import StatusEvent
 from treaties.selectors import EVENT_ORDER, StatusRow, SummaryRow
+from treaties.summaries import REPORTED_FIGURES
 
 STATUS_HEADER = (
     "iso3",
@@ -97,35 +98,24 @@ def event_csv_chunks(
     return csv_chunks(EVENT_HEADER, event_rows(queryset), bom=bom, newline=EVENT_NEWLINE)
 
 
-SUMMARY_FIGURES = (
-    "countries",
-    "parties",
-    "state_party",
-    "consented_not_in_force",
-    "signatory",
-    "withdrawal_pending",
-    "withdrawn",
-    "non_signatory",
-    "on_board",
-    "on_board_share",
-)
-REGION_SUMMARY_HEADER = ("scheme", "region", *SUMMARY_FIGURES)
-FORUM_SUMMARY_HEADER = ("forum", *SUMMARY_FIGURES)
+# The figures columns: those the pages report, in the same order (`summaries.REPORTED_FIGURES`).
+REGION_SUMMARY_HEADER = ("scheme", "region", *REPORTED_FIGURES)
+FORUM_SUMMARY_HEADER = ("forum", *REPORTED_FIGURES)
 
 
 def region_summary_rows(rows: Iterable[SummaryRow], scheme: RegionScheme) -> Iterator[tuple]:
     """`region` is the region's name in the scheme, or "(no region)" for the participants it leaves out."""
     for row in rows:
-        yield (scheme.slug, row.label, *(getattr(row, name) for name in SUMMARY_FIGURES))
+        yield (scheme.slug, row.label, *(getattr(row, name) for name in REPORTED_FIGURES))
 
 
 def forum_summary_rows(rows: Iterable[SummaryRow]) -> Iterator[tuple]:
     """`forum` is the forum's slug, as in `/forums/<slug>/`."""
     for row in rows:
-        yield (row.forum.slug, *(getattr(row, name) for name in SUMMARY_FIGURES))
+        yield (row.forum.slug, *(getattr(row, name) for name in REPORTED_FIGURES))
 
 
-SERIES_HEADER = ("date", "grouping", "group", *SUMMARY_FIGURES)
+SERIES_HEADER = ("date", "grouping", "group", *REPORTED_FIGURES)
 
 
 def summary_series_rows(rows: Iterable[SummaryRow], grouping: str) -> Iterator[tuple]:
@@ -133,4 +123,4 @@ def summary_series_rows(rows: Iterable[SummaryRow], grouping: str) -> Iterator[t
     `/regions.csv` and `/forums.csv`."""
     for row in rows:
         group = row.forum.slug if row.forum else row.label
-        yield (row.date, grouping, group, *(getattr(row, name) for name in SUMMARY_FIGURES))
+        yield (row.date, grouping, group, *(getattr(row, name) for name in REPORTED_FIGURES))

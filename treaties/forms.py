@@ -1,11 +1,11 @@
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
 from ottawa_tracker.csvio import unneutralise
 from treaties.choices import CountBasis, EventKind
+from treaties.imports import max_import_bytes
 from treaties.models import StatusEvent
 
 # Dates people ask about; outside this the question is almost surely a typo.
@@ -131,13 +131,9 @@ class EventImportUploadForm(forms.Form):
         "source,note.",
     )
 
-    @staticmethod
-    def max_bytes() -> int:
-        return settings.EVENT_IMPORT_MAX_BYTES
-
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = self.max_bytes()
+        limit = max_import_bytes()
         if upload.size > limit:
             raise forms.ValidationError(
                 f"The file is {upload.size / 1048576:.1f} MiB; the limit is {limit / 1048576:.1f} MiB. "

@@ -53,6 +53,7 @@ def _size(n: int) -> str:
 
 
 def max_import_bytes() -> int:
+    """The upload limit (EVENT_IMPORT_MAX_BYTES), read when asked: by the upload form, the admin and the reader."""
     return settings.EVENT_IMPORT_MAX_BYTES
 
 

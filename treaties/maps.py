@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.utils.http import urlencode
 
 from treaties.choices import STATUS_ORDER, LegalStatus
-from treaties.selectors import MapShape
+from treaties.presentation import MapShape
 
 VIEWBOX = "0 0 2475 1250"  # the package's 2475 x 1388 canvas, without Antarctica
 _SHAPE = re.compile(r'<g class="([a-z]{2}) country map-element">(.*?)</g>', re.DOTALL)

@@ -12,7 +12,7 @@ from countries.selectors import country_lineage_map
 from ottawa_tracker.sync import sync_rows
 from treaties.choices import EventKind
 from treaties.models import StatusEvent, Treaty
-from treaties.recompute import summary_mark
+from treaties.services.summaries import summary_mark
 from treaties.status import entry_into_force_date, withdrawal_effective_date
 from treaties.validation import retracted_events, status_event_problems
 
@@ -65,15 +65,17 @@ def _acting_state(country: Country, on, by_id: dict[int, Country], lineage: dict
     return country
 
 
-def depositary_events(treaty: Treaty, rows: list[dict[str, str]]) -> list[StatusEvent]:
+def depositary_events(
+    treaty: Treaty, rows: list[dict[str, str]], *, lineage: dict[int, tuple[int, ...]]
+) -> list[StatusEvent]:
     """Turn a depositary table (one row per state) into status events, oldest first per state.
 
     A date is recorded as an effective date only where it differs from what the
     treaty's rule gives (South Sudan's succession, effective from independence).
+    `lineage` is `country_lineage_map()`, read once by the caller.
     """
     countries = {c.iso3: c for c in Country.objects.all()}
     by_id = {c.pk: c for c in countries.values()}
-    lineage = country_lineage_map()
     rule = treaty.rule
     events = []
     for row in rows:
@@ -146,13 +148,13 @@ def reference_treaty_load(treaty_row: dict[str, str], stats: Counter, data_dir: 
         reason=REASON,
         stats=stats,
     )[(treaty_row["slug"],)]
-    events = depositary_events(treaty, read_csv(treaty_row["participants_file"], data_dir))
+    lineage_map = country_lineage_map()
+    events = depositary_events(treaty, read_csv(treaty_row["participants_file"], data_dir), lineage=lineage_map)
     existing = list(StatusEvent.objects.filter(treaty=treaty).select_related("country", "treaty"))
     retracted = retracted_events(treaty_id=treaty.pk, country_ids={e.country_id for e in events})
     known = {(e.country_id, e.kind, e.date) for e in existing} | set(retracted)
     accepted: list[StatusEvent] = list(existing)
     errors = []
-    lineage_map = country_lineage_map()
     for event in sorted(events, key=lambda e: e.date):
         if (event.country_id, event.kind, event.date) in known:
             continue
@@ -193,10 +195,9 @@ def reference_treaties_apply(*, force: bool, stats: Counter, data_dir: Path = DA
     for row in read_csv("treaties.csv", data_dir):
         name = f"treaty:{row['slug']}"
         row_text = "|".join(row.values())
-        print_ = fingerprint(row["participants_file"], extra=row_text, data_dir=data_dir)
         if reference_dataset_apply(
             name=name,
-            fingerprint=print_,
+            fingerprint=fingerprint(row["participants_file"], extra=row_text, data_dir=data_dir),
             load=lambda s, row=row: reference_treaty_load(row, s, data_dir),
             force=force,
             stats=stats,

@@ -21,6 +21,8 @@ from treaties.choices import (
 
 # States that are legally bound or have said they will be.
 ON_BOARD_STATUSES = frozenset({LegalStatus.STATE_PARTY, LegalStatus.CONSENTED_NOT_IN_FORCE, LegalStatus.SIGNATORY})
+# States Parties in law: a state whose withdrawal is pending still is one.
+PARTY_STATUSES = (LegalStatus.STATE_PARTY, LegalStatus.WITHDRAWAL_PENDING)
 # Order of acts on the same day: a state that signs and ratifies on one day signs first.
 _SAME_DAY_ORDER = {EventKind.SIGNATURE: 0, **dict.fromkeys(CONSENT_KINDS, 1), EventKind.WITHDRAWAL_NOTICE: 2}
 
@@ -72,14 +74,11 @@ class CountryStatus:
     @property
     def is_party(self) -> bool:
         """A State Party in law: a state whose withdrawal is pending still is one."""
-        return self.status in (LegalStatus.STATE_PARTY, LegalStatus.WITHDRAWAL_PENDING)
+        return self.status in PARTY_STATUSES
 
     @property
     def status_label(self) -> str:
         return LegalStatus(self.status).label
-
-
-NON_SIGNATORY = CountryStatus(status=LegalStatus.NON_SIGNATORY, on_board=False)
 
 
 def add_period(start: datetime.date, unit: str, count: int) -> datetime.date:

@@ -1,6 +1,6 @@
 """Summaries as pure functions of plain values: status timelines, count spans and the stored dates.
 
-Like `status.py`, nothing here touches the database. The recompute (`recompute.summary_recompute`)
+Like `status.py`, nothing here touches the database. The recompute (`services.summary_recompute`)
 gathers a treaty's events and who belongs where, and these functions turn them into
 
 1. each participant's *timeline*: the days on which its (status, on board) pair changes,
@@ -16,14 +16,17 @@ import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from treaties.choices import CONSENT_KINDS, STATUS_ORDER, EventKind, LegalStatus
-from treaties.status import Act, TreatyRule, country_status, entry_into_force_date, withdrawal_effective_date
-
-# The figures of every summary and span, in column order: how many countries, how many in
-# each legal status, how many on board.
-FIGURES = ("countries", *(status.value for status in STATUS_ORDER), "on_board")
+from treaties.status import (
+    PARTY_STATUSES,
+    Act,
+    TreatyRule,
+    country_status,
+    entry_into_force_date,
+    withdrawal_effective_date,
+)
 
 # Spans cover all time: the first starts on the first day a date can hold, the last ends on the last.
 BEGINNING = datetime.date(1, 1, 1)
@@ -39,7 +42,11 @@ Interval = tuple[datetime.date, datetime.date]  # [start, end): the end is the f
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """One grouping's counts on a date: participants, each legal status, and how many are on board."""
+    """One grouping's counts on a date: participants, each legal status, and how many are on board.
+
+    The one definition of the figures: the recompute stores them (with `parties` and
+    `on_board_share`), the selectors' rows extend this class, and pages and exports read them.
+    """
 
     countries: int = 0
     state_party: int = 0
@@ -53,7 +60,7 @@ class Counts:
     @property
     def parties(self) -> int:
         """States Parties in law: a state whose withdrawal is pending still is one."""
-        return self.state_party + self.withdrawal_pending
+        return sum(getattr(self, status) for status in PARTY_STATUSES)
 
     @property
     def on_board_share(self) -> float:
@@ -61,15 +68,15 @@ class Counts:
 
     def as_dict(self) -> dict[str, int | float]:
         """Every figure by name, in the order of the exports."""
-        return {
-            "countries": self.countries,
-            "parties": self.parties,
-            **{status: getattr(self, status) for status in STATUS_ORDER},
-            "on_board": self.on_board,
-            "on_board_share": self.on_board_share,
-        }
+        return {name: getattr(self, name) for name in REPORTED_FIGURES}
 
 
+# The figures every summary and span stores, in column order: how many countries, how many in
+# each legal status, how many on board.
+FIGURES = tuple(field.name for field in fields(Counts))
+# The figures pages and exports report, in the exports' column order: the stored ones with
+# `parties` after `countries` and `on_board_share` last.
+REPORTED_FIGURES = ("countries", "parties", *FIGURES[1:], "on_board_share")
 ZERO = Counts()
 
 

@@ -15,6 +15,9 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import OperationalError, transaction
 
+from treaties import health
+from treaties.services import summaries
+
 logger = logging.getLogger(__name__)
 
 # A circuit breaker on wake-ups, per process: until this time.monotonic(), writers skip the broker.
@@ -74,15 +77,13 @@ def summary_recompute_pending(self, treaty_id: int | None = None) -> None:
     burst of edits is recomputed once; the task comes back when they have. Run eagerly (no
     broker) it recomputes at once.
     """
-    from treaties import recompute
-
     if treaty_id is None:
-        for pending_id in recompute.summary_marks_sweep():
+        for pending_id in summaries.summary_marks_sweep():
             summary_recompute_pending.delay(pending_id)
         return
     settle = 0.0 if self.request.is_eager else settings.SUMMARY_SETTLE_SECONDS
     try:
-        wait = recompute.summary_marks_process(
+        wait = summaries.summary_marks_process(
             treaty_ids=[treaty_id], settle=settle, budget=settings.CELERY_TASK_SOFT_TIME_LIMIT / 2
         )
     except OperationalError as exc:
@@ -94,9 +95,7 @@ def summary_recompute_pending(self, treaty_id: int | None = None) -> None:
 @shared_task(acks_late=True)
 def summary_marks_sweep() -> None:
     """Every SUMMARY_SWEEP_SECONDS (CELERY_BEAT_SCHEDULE): free lapsed claims, wake a task per pending treaty."""
-    from treaties import recompute
-
-    for treaty_id in recompute.summary_marks_sweep():
+    for treaty_id in summaries.summary_marks_sweep():
         summary_recompute_pending.delay(treaty_id)
 
 
@@ -106,17 +105,13 @@ def summary_recompute_all() -> None:
 
     It also moves "today" forward: the stored summaries of the new day are written.
     """
-    from treaties import recompute
-
-    for treaty_id in recompute.summary_recompute_all(reason="nightly full recompute"):
+    for treaty_id in summaries.summary_mark_all(reason="nightly full recompute"):
         summary_recompute_pending.delay(treaty_id)
 
 
 @shared_task(bind=True, acks_late=False)
 def worker_heartbeat(self) -> None:
     """Every WORKER_HEARTBEAT_SECONDS (CELERY_BEAT_SCHEDULE) and at start: the worker that runs it is alive."""
-    from treaties import health
-
     health.worker_heartbeat_record(hostname=self.request.hostname or socket.gethostname())
 
 

@@ -4,10 +4,10 @@ comparison of stored and on-demand figures with the figures worked out from the 
 import datetime
 
 from countries.models import RegionScheme
-from treaties import recompute
 from treaties.choices import CountBasis
 from treaties.models import Summary, SummarySpan, Treaty
 from treaties.selectors import FIGURES, summary_panel_from_events, summary_panel_from_spans
+from treaties.services import summaries as summary_services
 from treaties.summaries import FORUMS_PANEL, WORLD_PANEL, scheme_panel
 
 
@@ -31,8 +31,8 @@ def recompute_from_scratch(treaty: Treaty) -> None:
     """Throw away what was stored and recompute the treaty in full, as `recompute_summaries --full` does."""
     Summary.objects.filter(treaty=treaty).delete()
     SummarySpan.objects.filter(treaty=treaty).delete()
-    recompute.summary_recompute_all(treaty_ids=[treaty.pk], reason="test: from scratch")
-    recompute.summary_marks_process(treaty_ids=[treaty.pk], settle=0.0)
+    summary_services.summary_mark_all(treaty_ids=[treaty.pk], reason="test: from scratch")
+    summary_services.summary_marks_process(treaty_ids=[treaty.pk], settle=0.0)
 
 
 def by_key(values) -> dict[str, tuple]:

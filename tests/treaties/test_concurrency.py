@@ -28,6 +28,7 @@ from treaties import services, tasks
 from treaties.choices import EventKind
 from treaties.imports import status_event_csv_read
 from treaties.models import StatusEvent, Treaty
+from treaties.services import imports as import_services
 
 D = datetime.date.fromisoformat
 
@@ -310,14 +311,14 @@ def test_the_import_confirm_goes_through_when_nothing_moved(reference_data, edit
 def test_the_import_refuses_a_change_written_between_its_check_and_its_write(reference_data, editor, monkeypatch):
     event = StatusEvent.objects.select_related("country").get(country__iso3="CAN", kind=EventKind.SIGNATURE)
     rows = status_event_csv_read(csv_file(_row(event, "from the file")))
-    checked = services._check_rows
+    checked = import_services._check_rows
 
     def check_then_someone_writes(*args, **kwargs):
         errors = checked(*args, **kwargs)
         StatusEvent.objects.filter(pk=event.pk).update(note="meanwhile", version=event.version + 1)
         return errors
 
-    monkeypatch.setattr(services, "_check_rows", check_then_someone_writes)
+    monkeypatch.setattr(import_services, "_check_rows", check_then_someone_writes)
     result = services.status_event_import(rows=rows, user=editor)
     assert not result.written
     assert [e.number for e in result.errors] == [2]

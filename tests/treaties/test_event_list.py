@@ -287,7 +287,7 @@ def _count_queries(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("url", ["/events/?treaty=bulk", "/events.csv?treaty=bulk&region=m49:asia&forum=cd&q=test"])
-def test_query_count_does_not_grow_with_rows(client, reference_data, django_assert_max_num_queries, url):
+def test_query_count_does_not_grow_with_rows(client, reference_data, url):
     treaty = TreatyFactory(slug="bulk")
     countries = [CountryFactory() for _ in range(3)]
     for country in countries:
@@ -299,11 +299,7 @@ def test_query_count_does_not_grow_with_rows(client, reference_data, django_asse
         )
         StatusEventFactory(treaty=treaty, country=country, kind=EventKind.UNGA_VOTE, value="yes", date=D("2002-12-07"))
     many = _count_queries(client, url)
-    assert many == few
-    with django_assert_max_num_queries(12):
-        response = client.get(url)
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
+    assert many == few  # the exact counts are in tests/treaties/query_counts.py
 
 
 def test_filterset_form_is_the_one_the_views_use(reference_data):

@@ -15,6 +15,7 @@ from treaties import services
 from treaties.choices import EventKind
 from treaties.imports import ImportFileError, status_event_csv_read
 from treaties.models import StatusEvent
+from treaties.services import imports as import_services
 
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
@@ -245,7 +246,7 @@ def test_history_rows_carry_the_importing_user(reference_data, editor):
 
 
 def test_progress_is_reported_for_large_files(reference_data, monkeypatch):
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(import_services, "PROGRESS_EVERY", 2)
     calls = []
     lines = [
         f"{c.iso3},ottawa,stance,supporter,2001-01-01,,,src," for c in Country.objects.filter(participant=True)[:5]

@@ -15,10 +15,11 @@ from django.test import Client
 from countries.models import Country
 from ottawa_tracker.versioning import StaleEdit
 from tests.factories import CountryFactory
-from treaties import recompute, services
+from treaties import services
 from treaties.choices import CountBasis, EventKind, LegalStatus
 from treaties.models import StatusEvent, SummaryMark, Treaty
 from treaties.selectors import treaty_status_rows
+from treaties.services import summaries as summary_services
 
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
@@ -42,7 +43,7 @@ def change_url(event: StatusEvent, action: str = "change") -> str:
 
 
 def recompute_now(treaty: Treaty) -> None:
-    recompute.summary_marks_process(treaty_ids=[treaty.pk], settle=0.0)
+    summary_services.summary_marks_process(treaty_ids=[treaty.pk], settle=0.0)
 
 
 def albania_status(treaty: Treaty) -> str:

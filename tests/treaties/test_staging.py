@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from treaties.models import StagedImport, StatusEvent
-from treaties.staging import staged_import_get, staged_import_keep
+from treaties.services.staging import staged_import_get, staged_import_keep
 
 HEADER = "iso3,treaty,kind,value,date,effective_date,end_date,source,note"
 IMPORT_URL = "/admin/treaties/statusevent/import/"

@@ -27,7 +27,7 @@ from tests.treaties.summary_checks import (
     span_snapshot,
     stored_snapshot,
 )
-from treaties import recompute, services, tasks
+from treaties import services, tasks
 from treaties.choices import CountBasis, EventKind, LegalStatus
 from treaties.models import Summary, SummaryMark, Treaty
 from treaties.selectors import (
@@ -38,6 +38,7 @@ from treaties.selectors import (
     treaty_status_rows,
     world_summary,
 )
+from treaties.services import summaries as summary_services
 from treaties.status import TreatyRule
 from treaties.summaries import (
     summary_dates,
@@ -116,20 +117,20 @@ def test_wake_up_is_queued_on_commit_once_per_burst(ottawa, django_capture_on_co
 
 
 def test_a_mark_waiting_too_long_is_woken_again_by_the_next_edit(ottawa, django_capture_on_commit_callbacks):
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="its wake-up was lost", wake=False)
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="its wake-up was lost", wake=False)
     with django_capture_on_commit_callbacks() as callbacks:
-        recompute.summary_mark(treaty_ids=[ottawa.pk], reason="soon after")
+        summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="soon after")
     assert callbacks == []  # pending for a moment: its wake-up may be on the way
     SummaryMark.objects.filter(pk=ottawa.pk).update(pending_since=timezone.now() - datetime.timedelta(minutes=5))
     with django_capture_on_commit_callbacks() as callbacks:
-        recompute.summary_mark(treaty_ids=[ottawa.pk], reason="much later")
+        summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="much later")
     assert len(callbacks) == 1
 
 
 def test_event_moved_to_another_treaty_marks_both(ottawa):
     other = TreatyFactory()
     event = ottawa.events.first()
-    recompute.summary_mark(treaty_ids=[other.pk], reason="setup")
+    summary_services.summary_mark(treaty_ids=[other.pk], reason="setup")
     SummaryMark.objects.update(pending=False)
     event.treaty = other
     services.status_event_save(event=event, validate=False)
@@ -137,49 +138,49 @@ def test_event_moved_to_another_treaty_marks_both(ottawa):
 
 
 def test_two_claims_one_winner(ottawa):
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    first = recompute.summary_claim(treaty_id=ottawa.pk)
-    second = recompute.summary_claim(treaty_id=ottawa.pk)
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    first = summary_services.summary_claim(treaty_id=ottawa.pk)
+    second = summary_services.summary_claim(treaty_id=ottawa.pk)
     assert first and second is None
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="edit during the recompute")
-    assert recompute.summary_claim(treaty_id=ottawa.pk) is None  # still held by the first
-    recompute.summary_recompute(treaty_id=ottawa.pk, token=first)
-    assert recompute.summary_claim(treaty_id=ottawa.pk)  # the edit during the run gets its own run
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="edit during the recompute")
+    assert summary_services.summary_claim(treaty_id=ottawa.pk) is None  # still held by the first
+    summary_services.summary_recompute(treaty_id=ottawa.pk, token=first)
+    assert summary_services.summary_claim(treaty_id=ottawa.pk)  # the edit during the run gets its own run
 
 
 def test_claim_waits_for_marks_to_settle_unless_the_first_waited_too_long(ottawa, settings):
     settings.SUMMARY_MAX_WAIT_SECONDS = 5
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    assert recompute.summary_claim(treaty_id=ottawa.pk, settle=60) is None
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    assert summary_services.summary_claim(treaty_id=ottawa.pk, settle=60) is None
     SummaryMark.objects.filter(pk=ottawa.pk).update(pending_since=timezone.now() - datetime.timedelta(seconds=6))
-    assert recompute.summary_claim(treaty_id=ottawa.pk, settle=60)
+    assert summary_services.summary_claim(treaty_id=ottawa.pk, settle=60)
 
 
 def test_process_returns_the_wait_until_marks_settle(ottawa):
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    wait = recompute.summary_marks_process(treaty_ids=[ottawa.pk], settle=2.0)
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    wait = summary_services.summary_marks_process(treaty_ids=[ottawa.pk], settle=2.0)
     assert wait is not None and 0 < wait <= 2.0
     assert SummaryMark.objects.get(pk=ottawa.pk).pending
 
 
 def test_a_lost_claim_rolls_the_recompute_back(ottawa):
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    token = recompute.summary_claim(treaty_id=ottawa.pk)
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    token = summary_services.summary_claim(treaty_id=ottawa.pk)
     before = stored_snapshot(ottawa)
-    with pytest.raises(recompute.SummaryClaimLost):
-        recompute.summary_recompute(treaty_id=ottawa.pk, token="not-" + token)
+    with pytest.raises(summary_services.SummaryClaimLost):
+        summary_services.summary_recompute(treaty_id=ottawa.pk, token="not-" + token)
     assert stored_snapshot(ottawa) == before
     assert SummaryMark.objects.get(pk=ottawa.pk).claim_token == token
 
 
 def test_sweep_frees_a_dead_workers_claim(ottawa, settings):
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    assert recompute.summary_claim(treaty_id=ottawa.pk)
-    assert recompute.summary_marks_sweep() == []  # claimed, lease running: the worker is at it
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    assert summary_services.summary_claim(treaty_id=ottawa.pk)
+    assert summary_services.summary_marks_sweep() == []  # claimed, lease running: the worker is at it
     stale = timezone.now() - datetime.timedelta(seconds=settings.SUMMARY_CLAIM_LEASE_SECONDS + 1)
     SummaryMark.objects.filter(pk=ottawa.pk).update(claimed_at=stale)
-    assert recompute.summary_marks_sweep() == [ottawa.pk]
-    assert recompute.summary_claim(treaty_id=ottawa.pk)
+    assert summary_services.summary_marks_sweep() == [ottawa.pk]
+    assert summary_services.summary_claim(treaty_id=ottawa.pk)
 
 
 def test_the_claim_lease_is_a_minute_at_most():
@@ -193,15 +194,15 @@ def test_the_claim_lease_is_a_minute_at_most():
 
 def test_a_lapsed_claim_is_taken_over_by_the_next_claim(ottawa, settings):
     settings.SUMMARY_CLAIM_LEASE_SECONDS = 30
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test")
-    first = recompute.summary_claim(treaty_id=ottawa.pk)
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="edit while the first worker dies")
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="test")
+    first = summary_services.summary_claim(treaty_id=ottawa.pk)
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="edit while the first worker dies")
     lapsed = timezone.now() - datetime.timedelta(seconds=31)
     SummaryMark.objects.filter(pk=ottawa.pk).update(claimed_at=lapsed)
-    second = recompute.summary_claim(treaty_id=ottawa.pk)
+    second = summary_services.summary_claim(treaty_id=ottawa.pk)
     assert second and second != first
-    assert not recompute.summary_claim_renew(treaty_id=ottawa.pk, token=first)  # the dead worker's lease is gone
-    assert recompute.summary_claim_renew(treaty_id=ottawa.pk, token=second)
+    assert not summary_services.summary_claim_renew(treaty_id=ottawa.pk, token=first)  # the dead worker's lease is gone
+    assert summary_services.summary_claim_renew(treaty_id=ottawa.pk, token=second)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -214,8 +215,8 @@ def test_the_lease_is_renewed_while_the_recompute_runs(reference_data, settings,
 
     ottawa = Treaty.objects.get(slug="ottawa")
     settings.SUMMARY_CLAIM_LEASE_SECONDS = 0.6  # renewed every 0.2 s
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test", wake=False)
-    token = recompute.summary_claim(treaty_id=ottawa.pk)
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="test", wake=False)
+    token = summary_services.summary_claim(treaty_id=ottawa.pk)
     claimed_at = SummaryMark.objects.get(pk=ottawa.pk).claimed_at
     seen = {}
     original = summaries.summary_dates
@@ -224,13 +225,13 @@ def test_the_lease_is_renewed_while_the_recompute_runs(reference_data, settings,
         time.sleep(1.5)  # between computing the spans and writing: 2.5 leases
         mark = SummaryMark.objects.get(pk=ottawa.pk)
         seen.update(token=mark.claim_token, claimed_at=mark.claimed_at, age=(timezone.now() - mark.claimed_at))
-        recompute.summary_mark(treaty_ids=[ottawa.pk], reason="edit during the run", wake=False)
-        seen["other"] = recompute.summary_claim(treaty_id=ottawa.pk)
-        seen["swept"] = recompute.summary_marks_sweep()
+        summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="edit during the run", wake=False)
+        seen["other"] = summary_services.summary_claim(treaty_id=ottawa.pk)
+        seen["swept"] = summary_services.summary_marks_sweep()
         return original(**kwargs)
 
     monkeypatch.setattr(summaries, "summary_dates", slow_dates)
-    result = recompute.summary_recompute(treaty_id=ottawa.pk, token=token)
+    result = summary_services.summary_recompute(treaty_id=ottawa.pk, token=token)
     assert seen["token"] == token and seen["claimed_at"] > claimed_at
     assert seen["age"].total_seconds() < 0.6
     assert seen["other"] is None and seen["swept"] == []  # nobody took the live claim over
@@ -256,12 +257,12 @@ def test_the_health_selectors_report_heartbeats_and_waiting_marks(ottawa, settin
     SummaryMark.objects.update(pending=False, pending_since=None, claimed_at=None)
     now = timezone.now()
     assert health.oldest_pending_mark_age(now=now) is None
-    recompute.summary_mark(treaty_ids=[ottawa.pk], reason="test", wake=False)
+    summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="test", wake=False)
     SummaryMark.objects.filter(pk=ottawa.pk).update(pending_since=now - datetime.timedelta(seconds=42))
     assert health.oldest_pending_mark_age(now=now) == datetime.timedelta(seconds=42)
     # Claimed by a worker that died: out of date since its last renewal, once the lease lapsed.
     settings.SUMMARY_CLAIM_LEASE_SECONDS = 30
-    recompute.summary_claim(treaty_id=ottawa.pk)
+    summary_services.summary_claim(treaty_id=ottawa.pk)
     SummaryMark.objects.filter(pk=ottawa.pk).update(claimed_at=now - datetime.timedelta(seconds=10))
     assert health.oldest_pending_mark_age(now=now) is None  # its worker is at it
     SummaryMark.objects.filter(pk=ottawa.pk).update(claimed_at=now - datetime.timedelta(seconds=95))
@@ -275,7 +276,7 @@ def test_recompute_counts_a_new_accession(ottawa):
         treaty=ottawa, country=country, kind=EventKind.ACCESSION, date=D(2024, 1, 5), source="test"
     )
     assert world_today(ottawa).parties == before.parties  # not yet recomputed
-    recompute.summary_marks_process(treaty_ids=[ottawa.pk])
+    summary_services.summary_marks_process(treaty_ids=[ottawa.pk])
     after = world_today(ottawa)
     assert (after.parties, after.non_signatory) == (before.parties + 1, before.non_signatory - 1)
     assert after.computed_at > before.computed_at
@@ -373,7 +374,7 @@ def test_cache_key_changes_with_every_mark(ottawa):
     services.status_event_record(
         treaty=ottawa, country=country, kind=EventKind.ACCESSION, date=D(2005, 1, 5), source="test"
     )
-    recompute.summary_marks_process(treaty_ids=[ottawa.pk])
+    summary_services.summary_marks_process(treaty_ids=[ottawa.pk])
     after = region_summary_rows(treaty=ottawa, scheme=scheme, on=day, count="deposit")
     region = RegionAssignment.objects.get(scheme=scheme, country=country).region.name
     assert (
@@ -386,14 +387,14 @@ def test_cache_key_changes_with_every_mark(ottawa):
 
 
 def test_cache_errors_are_caught_and_the_database_answers(ottawa, settings, caplog):
-    from treaties import selectors
+    from ottawa_tracker import cache as shared_cache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    with mock.patch.object(selectors.cache, "get", side_effect=ConnectionError("redis down")):
+    with mock.patch.object(shared_cache.cache, "get", side_effect=ConnectionError("redis down")):
         rows = forum_summary_rows(treaty=ottawa, on=D(2001, 2, 3), count="in_force")
     assert len(rows) == 7
     assert "cache unavailable" in caplog.text
-    selectors._cache_paused_until = 0.0
+    shared_cache.cache_resume()
 
 
 # Changes on the countries side ----------------------------------------------------------
@@ -401,7 +402,7 @@ def test_cache_errors_are_caught_and_the_database_answers(ottawa, settings, capl
 
 def test_countries_changes_mark_every_treaty(ottawa):
     other = TreatyFactory()
-    recompute.summary_mark(treaty_ids=[other.pk], reason="setup")
+    summary_services.summary_mark(treaty_ids=[other.pk], reason="setup")
 
     def marked_and_reset() -> set[int]:
         pending = set(SummaryMark.objects.filter(pending=True).values_list("pk", flat=True))
@@ -435,7 +436,7 @@ def test_forum_membership_change_reaches_the_forum_summary(ottawa):
     forum = country_services.forum_save(forum=ForumFactory.build(name="Test Forum"))
     country = non_signatory_today(ottawa)
     day = timezone.localdate()
-    recompute.summary_marks_process()
+    summary_services.summary_marks_process()
     assert (
         next(r for r in forum_summary_rows(treaty=ottawa, on=day, count="in_force") if r.forum.pk == forum.pk).countries
         == 0
@@ -449,7 +450,7 @@ def test_forum_membership_change_reaches_the_forum_summary(ottawa):
             forum=forum, country=observer, role=MembershipRole.OBSERVER, start_date=D(2000, 1, 1), source="test"
         )
     )
-    recompute.summary_marks_process()
+    summary_services.summary_marks_process()
     row = next(r for r in forum_summary_rows(treaty=ottawa, on=day, count="in_force") if r.forum.pk == forum.pk)
     assert (row.countries, row.non_signatory, row.computed_at is not None) == (1, 1, True)  # observers are not counted
 
@@ -505,7 +506,7 @@ def test_burst_of_edits_sends_one_wake_up_and_equals_a_full_recompute(ottawa, dj
 
 def test_task_without_id_wakes_each_pending_treaty(ottawa):
     other = TreatyFactory()
-    recompute.summary_mark(treaty_ids=[ottawa.pk, other.pk], reason="test", wake=False)
+    summary_services.summary_mark(treaty_ids=[ottawa.pk, other.pk], reason="test", wake=False)
     tasks.summary_recompute_pending.delay()
     assert not SummaryMark.objects.filter(pending=True).exists()
     assert Summary.objects.filter(treaty=other).exists()
@@ -540,7 +541,7 @@ def test_regions_without_countries_get_a_zero_row(ottawa):
     region = RegionFactory(name="Empty")
     country_services.region_save(region=RegionFactory.build(scheme=region.scheme, name="Also empty", slug="also-empty"))
     RegionAssignmentFactory(region=region, country=CountryFactory())
-    recompute.summary_marks_process()
+    summary_services.summary_marks_process()
     rows = region_summary_rows(treaty=ottawa, scheme=region.scheme, on=D(2020, 1, 1), count="in_force")
     labels = {r.label: r.countries for r in rows}
     assert labels["Also empty"] == 0

@@ -31,9 +31,10 @@ from tests.treaties.summary_checks import (
     span_snapshot,
     stored_snapshot,
 )
-from treaties import recompute, services
+from treaties import services
 from treaties.choices import EventKind
 from treaties.models import StatusEvent, Summary, SummaryMark
+from treaties.services import summaries as summary_services
 from treaties.summaries import FORUMS_PANEL, WORLD_PANEL, scheme_panel
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +105,8 @@ def world(reference_data):
     scheme = RegionSchemeFactory()
     regions = [RegionFactory(scheme=scheme), RegionFactory(scheme=scheme)]
     forum = ForumFactory()
-    recompute.summary_recompute_all(reason="test setup")
-    recompute.summary_marks_process(treaty_ids=[treaty.pk])
+    summary_services.summary_mark_all(reason="test setup")
+    summary_services.summary_marks_process(treaty_ids=[treaty.pk])
     return treaty, countries, scheme, regions, forum
 
 
@@ -176,7 +177,7 @@ def apply(step: tuple, treaty, countries, scheme, regions, forum) -> bool:
         treaty.late_eif_count = step[1]
         services.treaty_save(treaty=treaty, validate=False)
     elif kind == "process":
-        recompute.summary_marks_process(treaty_ids=[treaty.pk])
+        summary_services.summary_marks_process(treaty_ids=[treaty.pk])
         return False
     return True
 
@@ -213,7 +214,7 @@ def test_incremental_summaries_equal_a_full_recompute_and_the_events(world, step
                 continue  # a duplicate or an impossible value: the database refused it, nothing changed
             if changed:
                 assert SummaryMark.objects.get(pk=treaty.pk).version > version, f"{step} left no mark"
-        recompute.summary_marks_process(treaty_ids=[treaty.pk])
+        summary_services.summary_marks_process(treaty_ids=[treaty.pk])
         incremental = (stored_snapshot(treaty), span_snapshot(treaty))
         stored_days = sorted(set(Summary.objects.filter(treaty=treaty).values_list("date", flat=True)))
         assert_stored_match_events(treaty, [stored_days[0], stored_days[-1]], only=panels)

@@ -22,9 +22,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from countries.models import Country
+from ottawa_tracker.cache import cache_resume
 from tests.treaties.conftest import ROOT, Worker, _database_url, broker, redis_url, wait_for
 from tests.treaties.summary_checks import recompute_from_scratch, span_snapshot, stored_snapshot
-from treaties import selectors, services, tasks
+from treaties import services, tasks
 from treaties.choices import CountBasis, EventKind, LegalStatus
 from treaties.models import StatusEvent, Summary, SummaryMark, Treaty, WorkerHeartbeat
 from treaties.selectors import forum_summary_rows, treaty_status_rows
@@ -161,7 +162,7 @@ def test_a_frozen_cache_is_skipped_and_pages_come_from_the_database(client, refe
             rows = forum_summary_rows(treaty=ottawa, on=D(2003, 3, 3), count="in_force")
             assert [(r.label, r.countries, r.parties) for r in rows] == expected
     finally:
-        selectors._cache_paused_until = 0.0
+        cache_resume()
 
 
 # A real worker -----------------------------------------------------------------------------

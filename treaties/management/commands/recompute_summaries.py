@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from treaties import recompute
 from treaties.models import SummaryMark, Treaty
+from treaties.services import summaries
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No treaty with the slug {treaty!r}.")
             ids = [found]
         if full:
-            recompute.summary_recompute_all(treaty_ids=ids, reason="recompute_summaries --full")
+            summaries.summary_mark_all(treaty_ids=ids, reason="recompute_summaries --full")
         marks = SummaryMark.objects.filter(pending=True)
         if ids is not None:
             marks = marks.filter(pk__in=ids)
@@ -33,14 +33,14 @@ class Command(BaseCommand):
         done = []
         started = time.perf_counter()
 
-        def progress(result: recompute.SummaryRecomputeResult) -> None:
+        def progress(result: summaries.SummaryRecomputeResult) -> None:
             done.append(result)
             self.stdout.write(
                 f"  [{len(done)}/{todo}] {result.treaty.slug}: {result.summaries:,} summaries and "
                 f"{result.spans:,} spans in {result.seconds:.2f}s"
             )
 
-        recompute.summary_marks_process(treaty_ids=ids, settle=0.0, progress=progress)
+        summaries.summary_marks_process(treaty_ids=ids, settle=0.0, progress=progress)
         left = marks.count()
         took = time.perf_counter() - started
         rows = sum(r.summaries for r in done)

@@ -1,125 +1,27 @@
-"""Writes: every change to treaties and status events, and the CSV import, goes through here."""
+"""The CSV import of status events: every row checked against the record and the file, then all written or none.
 
-import copy
+`treaties.imports.status_event_csv_read` reads the file; `status_event_import` checks and
+writes its rows.
+"""
+
 import datetime
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from countries.models import Country
 from countries.selectors import country_lineage_map
-from ottawa_tracker.versioning import stale_edit, versioned_save
+from ottawa_tracker.versioning import stale_edit
 from treaties.forms import StatusEventImportForm
 from treaties.imports import CsvRow, RowError
 from treaties.models import StatusEvent, Treaty
-from treaties.recompute import summary_mark
+from treaties.services.summaries import summary_mark
 from treaties.validation import KINDS_CHECKED_AGAINST, retracted_events, status_event_problems
-
-logger = logging.getLogger(__name__)
-
-
-def status_event_validate(*, event: StatusEvent, others: list[StatusEvent] | None = None) -> None:
-    """Raise ValidationError, by field, if the event contradicts the record."""
-    problems = status_event_problems(event, others=others)
-    if problems:
-        raise ValidationError(problems)
-
-
-def status_event_save(
-    *, event: StatusEvent, user: AbstractBaseUser | None = None, reason: str = "", validate: bool = True
-) -> StatusEvent:
-    """Create or change an event: validate, write with its history entry, in one transaction.
-
-    A change is written only if the event is still at `event.version` (the version its writer
-    read); otherwise `StaleEdit` says who changed what since, and nothing is written.
-    """
-    if validate:
-        event.full_clean(validate_unique=False, validate_constraints=False)
-        status_event_validate(event=event)
-    with transaction.atomic():
-        # An event moved to another treaty changes the summaries of both.
-        before = (
-            StatusEvent.objects.filter(pk=event.pk).values_list("treaty_id", flat=True).first() if event.pk else None
-        )
-        _stamp_history(event, user=user, reason=reason)
-        versioned_save(event)
-        summary_mark(treaty_ids={event.treaty_id, before} - {None}, reason=f"event {event.pk} saved")
-    return event
-
-
-def status_event_record(
-    *,
-    treaty: Treaty,
-    country: Country,
-    kind: str,
-    date: datetime.date,
-    source: str,
-    value: str = "",
-    effective_date: datetime.date | None = None,
-    end_date: datetime.date | None = None,
-    note: str = "",
-    user: AbstractBaseUser | None = None,
-    reason: str = "",
-) -> StatusEvent:
-    """Record a new event."""
-    event = StatusEvent(
-        treaty=treaty,
-        country=country,
-        kind=kind,
-        value=value,
-        date=date,
-        effective_date=effective_date,
-        end_date=end_date,
-        source=source,
-        note=note,
-    )
-    return status_event_save(event=event, user=user, reason=reason)
-
-
-def status_event_delete(*, event: StatusEvent, user: AbstractBaseUser | None = None, reason: str = "") -> None:
-    """Delete an event; its history keeps the values it had."""
-    with transaction.atomic():
-        _stamp_history(event, user=user, reason=reason)
-        pk = event.pk
-        event.delete()
-        summary_mark(treaty_ids=[event.treaty_id], reason=f"event {pk} deleted")
-
-
-def treaty_save(
-    *, treaty: Treaty, user: AbstractBaseUser | None = None, reason: str = "", validate: bool = True
-) -> Treaty:
-    """Create or change a treaty; its dates and rules move its summaries. A change must be to `treaty.version`."""
-    if validate:
-        treaty.full_clean()
-    with transaction.atomic():
-        _stamp_history(treaty, user=user, reason=reason)
-        versioned_save(treaty)
-        summary_mark(treaty_ids=[treaty.pk], reason="treaty saved")
-    return treaty
-
-
-def treaty_delete(*, treaty: Treaty, user: AbstractBaseUser | None = None, reason: str = "") -> None:
-    """Delete a treaty without events; its summaries and mark go with it."""
-    with transaction.atomic():
-        _stamp_history(treaty, user=user, reason=reason)
-        treaty.delete()
-
-
-def _stamp_history(instance, *, user: AbstractBaseUser | None, reason: str) -> None:
-    """Tell django-simple-history who made the change and why (outside a request too)."""
-    if user is not None:
-        instance._history_user = user
-    if reason:
-        instance._change_reason = reason
-
 
 # Fields an import may change on an existing event; the others make up its identity.
 IMPORT_CHANGE_FIELDS = ("value", "effective_date", "end_date", "source", "note")
@@ -173,7 +75,7 @@ def status_event_import(
     1. Each row is read with `StatusEventImportForm` against countries and treaties
        loaded once; a row repeating another row's identity is an error.
     2. Treaty by treaty (so memory follows the file, not the record): the events the rows
-       name are looked up in one query, which sorts the rows into create, change and
+       name are looked up in one query, which classifies the rows as create, change or
        unchanged; then every new or changed row is checked by `status_event_problems`
        against the recorded events of its country and the states it continues, and the
        file's other rows. The file is checked as a whole, whatever the order of its rows,
@@ -225,7 +127,7 @@ def status_event_import(
         checked = 0
         seen: set[int] = set()
         for treaty_id, items in by_treaty.items():
-            to_check = _sort_rows(result, treaty_id, items, expected=expected_versions, seen=seen)
+            to_check = _classify_rows(result, treaty_id, items, expected=expected_versions, seen=seen)
             result.errors.extend(_check_rows(treaty_id, items, to_check, lineage=lineage, today=today))
             checked += len(items)
             report("check", checked, len(rows))
@@ -254,7 +156,7 @@ def status_event_import(
     return result
 
 
-def _sort_rows(
+def _classify_rows(
     result: ImportResult,
     treaty_id: int,
     items: list[tuple[int, StatusEvent]],
@@ -262,7 +164,7 @@ def _sort_rows(
     expected: Mapping[str, int] | None = None,
     seen: set[int] | None = None,
 ) -> list[int]:
-    """Sort one treaty's rows into created, changed and unchanged; the indexes of the rows to check.
+    """Classify one treaty's rows as created, changed or unchanged; the indexes of the rows to check.
 
     A changed row carries the version of the event it changes, for the write to check. With
     `expected` (a preview's versions), a change the preview did not foresee is an error.
@@ -315,7 +217,7 @@ def _check_rows(
         country_ids.update((event.country_id, *lineage.get(event.country_id, ())))
     # The record as the file leaves it: recorded events, replaced or joined by the file's rows.
     # Recorded positions are not read: no check looks at them, and a file's exact duplicates
-    # of recorded events were sorted out as changes already.
+    # of recorded events were classified as changes already.
     after: dict[int, dict[tuple, StatusEvent]] = defaultdict(dict)
     recorded = StatusEvent.objects.filter(
         treaty_id=treaty_id, country_id__in=country_ids, kind__in=sorted(KINDS_CHECKED_AGAINST)
@@ -448,88 +350,3 @@ def _form_messages(form, cells: dict[str, str]) -> list[str]:
 
 def _problem_messages(problems: dict[str, list[str]]) -> list[str]:
     return [message if name == "__all__" else f"{name}: {message}" for name, ms in problems.items() for message in ms]
-
-
-# Retraction: staff take back an event recorded by mistake. A retracted event counts nowhere
-# (`StatusEvent.objects` leaves it out), stays in the admin and its history, and can be restored.
-RETRACTION_REASON_MAX = 1000
-# django-simple-history keeps a change reason of at most 100 characters.
-HISTORY_REASON_MAX = 100
-
-
-def status_event_retract(*, event: StatusEvent, user: AbstractBaseUser | None, reason: str) -> StatusEvent:
-    """Retract an event, saying why; written only if the event is still at the version `event` was read at.
-
-    The reason is kept on the event and in the history entry, which names `user`; the
-    treaty's summaries are marked in the same transaction, so its figures move.
-    """
-    reason = _retraction_reason(reason, "Say why the event is retracted: the reason is kept in its history.")
-    if event.retracted_at is not None:
-        raise ValidationError(
-            f"This event was already retracted on {event.retracted_at:%Y-%m-%d %H:%M}: {event.retraction_reason}"
-        )
-    with transaction.atomic():
-        _retraction_write(event, retracted=True, reason=reason, user=user)
-        summary_mark(treaty_ids=[event.treaty_id], reason=f"event {event.pk} retracted")
-    return event
-
-
-def status_event_restore(*, event: StatusEvent, user: AbstractBaseUser | None, reason: str) -> StatusEvent:
-    """Restore a retracted event, saying why, once it fits the record as it is now (the checks of any save)."""
-    reason = _retraction_reason(reason, "Say why the event is restored: the reason is kept in its history.")
-    if event.retracted_at is None:
-        raise ValidationError("This event is not retracted: there is nothing to restore.")
-    restored = copy.copy(event)
-    restored.retracted_at, restored.retraction_reason = None, ""
-    with transaction.atomic():
-        problems = status_event_problems(restored)
-        if problems:
-            raise ValidationError(
-                [f"It cannot be restored: {message}" for messages in problems.values() for message in messages]
-            )
-        _retraction_write(event, retracted=False, reason=reason, user=user)
-        summary_mark(treaty_ids=[event.treaty_id], reason=f"event {event.pk} restored")
-    return event
-
-
-def _retraction_reason(reason: str, missing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": missing})
-    if len(reason) > RETRACTION_REASON_MAX:
-        raise ValidationError({"reason": f"Keep the reason under {RETRACTION_REASON_MAX} characters."})
-    return reason
-
-
-def _retraction_write(event: StatusEvent, *, retracted: bool, reason: str, user: AbstractBaseUser | None) -> None:
-    """Retract or restore with one conditional UPDATE on the version read, then write its history entry.
-
-    Another writer's change since `event` was read makes the UPDATE match no row: the
-    caller is told who changed it, and nothing is written.
-    """
-    now = timezone.now()
-    rows = StatusEvent.all_objects.filter(pk=event.pk, version=event.version, retracted_at__isnull=retracted)
-    written = rows.update(
-        retracted_at=now if retracted else None,
-        retraction_reason=reason if retracted else "",
-        version=F("version") + 1,
-        updated_at=now,
-    )
-    if not written:
-        raise _retraction_refused(event)
-    event.refresh_from_db()
-    verb = "Retracted" if retracted else "Restored"
-    change_reason = f"{verb}: {reason}"
-    if len(change_reason) > HISTORY_REASON_MAX:
-        change_reason = change_reason[: HISTORY_REASON_MAX - 1] + "…"
-    _stamp_history(event, user=user, reason=change_reason)
-    StatusEvent.history.bulk_history_create(
-        [event], update=True, default_user=user, default_change_reason=change_reason
-    )
-
-
-def _retraction_refused(event: StatusEvent) -> ValidationError:
-    """Who changed the event since it was read (or that it is gone), and whether it is retracted now."""
-    retracted = StatusEvent.all_objects.filter(pk=event.pk).values_list("retracted_at", flat=True).first()
-    state = "retracted" if retracted else "not retracted"
-    return stale_edit(StatusEvent, event.pk, event.version, advice=f"It is {state} now: reload it and try again.")

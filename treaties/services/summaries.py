@@ -2,11 +2,13 @@
 
 Every writer calls `summary_mark` in its own transaction; workers (`treaties.tasks`) claim
 and recompute. The durable state is the `SummaryMark` table, never the broker.
+
+This module does not import `treaties.tasks` (the tasks import it): a mark wakes a worker
+through the task's name in Celery's registry (`SUMMARY_RECOMPUTE_TASK`).
 """
 
 import contextlib
 import datetime
-import io
 import logging
 import threading
 import time
@@ -15,17 +17,23 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
-from django.db import DatabaseError, connection, connections, models, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ottawa_tracker.dbcopy import rows_insert
 from treaties import summaries
 from treaties.choices import CountBasis
 from treaties.models import Summary, SummaryMark, SummarySpan, Treaty
-from treaties.selectors import treaty_acts_by_country
+from treaties.selectors import summary_groupings, treaty_acts_by_country
 
 logger = logging.getLogger(__name__)
+
+# The task a mark wakes (`treaties.tasks.summary_recompute_pending`), looked up by name when
+# it is sent: the tasks import this module, never the reverse. Eager mode finds it too.
+SUMMARY_RECOMPUTE_TASK = "treaties.tasks.summary_recompute_pending"
 
 
 class SummaryClaimLost(Exception):
@@ -54,8 +62,6 @@ def summary_mark(*, treaty_ids: Iterable[int] | None = None, reason: str, wake: 
        mark already pending has its wake-up on the way, so a burst of edits sends one (unless
        that mark has waited so long that its wake-up was surely lost).
     """
-    from treaties import tasks  # tasks call recompute: imported here so that the modules load in either order
-
     ids = None if treaty_ids is None else sorted(set(treaty_ids))
     if ids == []:
         return False
@@ -74,7 +80,8 @@ def summary_mark(*, treaty_ids: Iterable[int] | None = None, reason: str, wake: 
             lost = now - timedelta(seconds=settings.SUMMARY_SETTLE_SECONDS + 2 * settings.SUMMARY_MAX_WAIT_SECONDS)
             lagging = marks.filter(claimed_at__isnull=True, pending_since__lt=lost).exists()
     if wake and (newly or lagging):
-        tasks.summary_recompute_pending.delay_on_commit(ids[0] if ids is not None and len(ids) == 1 else None)
+        task = current_app.tasks[SUMMARY_RECOMPUTE_TASK]
+        task.delay_on_commit(ids[0] if ids is not None and len(ids) == 1 else None)
     return bool(newly)
 
 
@@ -174,8 +181,6 @@ def summary_recompute(*, treaty_id: int, token: str, today: datetime.date | None
 
 
 def _recompute(*, treaty_id: int, token: str, today: datetime.date | None) -> SummaryRecomputeResult:
-    from treaties.selectors import summary_groupings
-
     started = time.perf_counter()
     treaty = Treaty.objects.get(pk=treaty_id)
     today = today or timezone.localdate()
@@ -222,8 +227,8 @@ def _recompute(*, treaty_id: int, token: str, today: datetime.date | None) -> Su
     with transaction.atomic():
         SummarySpan.objects.filter(treaty=treaty).delete()
         Summary.objects.filter(treaty=treaty).delete()
-        _insert_rows(SummarySpan, [*_WHERE_COLUMNS, "valid_from", "valid_until", *_FIGURE_COLUMNS], span_rows)
-        _insert_rows(
+        rows_insert(SummarySpan, [*_WHERE_COLUMNS, "valid_from", "valid_until", *_FIGURE_COLUMNS], span_rows)
+        rows_insert(
             Summary,
             [*_WHERE_COLUMNS, "date", *_FIGURE_COLUMNS, "parties", "on_board_share", "computed_at"],
             summary_rows,
@@ -244,47 +249,6 @@ _FIGURE_COLUMNS = summaries.FIGURES
 
 def _figures(figures: summaries.Counts) -> tuple[int, ...]:
     return tuple(getattr(figures, name) for name in _FIGURE_COLUMNS)
-
-
-def _insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
-    """Insert plain rows: PostgreSQL's COPY, else multi-row INSERTs.
-
-    A recompute writes some ten thousand rows; `bulk_create` spends most of its time building
-    and preparing a model instance per row, and even multi-row INSERTs spend it on parameters.
-    """
-    if not rows:
-        return
-    ops = connection.ops
-    table = ops.quote_name(model._meta.db_table)
-    names = ", ".join(ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            for row in rows:
-                buffer.write("\t".join(_copy_text(value) for value in row))
-                buffer.write("\n")
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
-            return
-        limit = connection.features.max_query_params
-        batch = min(1000, limit // len(columns)) if limit else 1000
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for first in range(0, len(rows), batch):
-            chunk = rows[first : first + batch]
-            # Names come from the model's metadata; every value is a parameter.
-            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608
-            cursor.execute(sql, [value for row in chunk for value in row])
-
-
-def _copy_text(value) -> str:
-    """One value in COPY's text format: \\N for NULL, backslash escapes in text."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
 
 
 def summary_marks_process(
@@ -373,7 +337,7 @@ def summary_marks_sweep() -> list[int]:
     )
 
 
-def summary_recompute_all(*, treaty_ids: Iterable[int] | None = None, reason: str = "full recompute") -> list[int]:
+def summary_mark_all(*, treaty_ids: Iterable[int] | None = None, reason: str = "full recompute") -> list[int]:
     """Mark every treaty (or those given) for a recompute, pending or not; returns the pending ids.
 
     It sends no wake-up: the caller recomputes them or fans out one task per treaty.

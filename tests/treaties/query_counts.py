@@ -1,0 +1,124 @@
+"""The exact number of queries each public page and CSV export makes, in one table (NetBox's query_counts).
+
+A change in either direction fails `test_query_counts.py`: fewer queries is good news to record,
+more is a regression to explain. Update a number on purpose, in the same change as the code.
+
+Counts are taken with a cold cache (the on-demand summaries are cached) and pinned per backend
+where they differ: PostgreSQL streams `/events.csv` through COPY, which Django's query log does
+not see. A date that is stored (2010-12-31, a year end) reads the stored rows; one that is not
+(2010-12-30) reads the spans; both are listed where a page shows summaries.
+"""
+
+import datetime
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from countries.choices import MembershipRole
+from countries.models import Country, Forum
+from tests.factories import ForumMembershipFactory, StatusEventFactory, TreatyFactory
+from treaties.choices import EventKind
+from treaties.models import Treaty
+
+STORED = "2010-12-31"
+ON_DEMAND = "2010-12-30"
+
+
+def both(sqlite: int, postgresql: int) -> dict[str, int]:
+    """A count that differs between the backends."""
+    return {"sqlite": sqlite, "postgresql": postgresql}
+
+
+# URL → queries. One number when both backends agree. Pairs that differ only in how many rows they show
+# (un-groups: 6 regions, m49-subregions: 22) have the same count; test_query_counts.py adds rows to all.
+QUERY_COUNTS: dict[str, int | dict[str, int]] = {
+    # Pages (without a date: today, a stored date)
+    "/": 8,
+    f"/?date={STORED}": 8,
+    f"/?date={ON_DEMAND}": 8,
+    f"/?treaty=ottawa&date={ON_DEMAND}&count=deposit": 8,
+    f"/treaties/ottawa/?date={STORED}": 8,
+    f"/treaties/ottawa/?date={ON_DEMAND}&sort=-consent": 8,
+    "/treaties/ottawa/map.svg?date=2026-11-27": 6,
+    "/countries/FRA/?date=2026-11-27": 8,
+    "/countries/SRB/?date=1999-03-01": 8,
+    "/countries/fra/": 8,
+    f"/regions/?scheme=un-groups&date={STORED}": 7,
+    f"/regions/?scheme=m49-subregions&date={STORED}": 7,
+    f"/regions/?scheme=m49-subregions&date={ON_DEMAND}&sort=-share": 7,
+    f"/regions/m49/africa/?date={STORED}": 8,
+    f"/regions/un-groups/no-region/?date={ON_DEMAND}": 7,
+    f"/forums/?date={STORED}": 5,
+    f"/forums/?date={ON_DEMAND}&sort=parties": 5,
+    f"/forums/cd/?date={STORED}": 7,
+    "/forums/oas/?date=2026-11-27": 7,
+    "/forums/": 5,
+    "/events/": 6,
+    "/events/?treaty=ottawa&kind=signature&kind=ratification&page=2": 7,
+    "/events/?treaty=ottawa&region=m49:asia&forum=cd&q=a&date_after=1997-01-01": 9,
+    # CSV exports. /events.csv on PostgreSQL: the rows come through COPY, which the query log does not list.
+    "/events.csv": both(1, 0),
+    "/events.csv?treaty=ottawa&region=m49:asia&forum=cd&q=a": both(4, 3),
+    "/treaties/ottawa/status.csv?date=2026-11-27": 4,
+    "/treaties/ottawa/status.csv?bom=1": 4,
+    "/treaties/ottawa/series.csv": 3,
+    "/treaties/ottawa/series.csv?scheme=forums&count=deposit": 3,
+    "/treaties/ottawa/series.csv?scheme=m49-subregions": 4,
+    f"/regions/m49/africa/countries.csv?date={STORED}": 7,
+    f"/regions/un-groups/no-region/countries.csv?date={ON_DEMAND}": 6,
+    f"/forums/cd/members.csv?date={STORED}": 6,
+    f"/regions.csv?scheme=un-groups&date={STORED}": 4,
+    f"/regions.csv?scheme=m49-subregions&date={STORED}": 4,
+    f"/regions.csv?scheme=m49-subregions&date={ON_DEMAND}": 4,
+    f"/forums.csv?date={STORED}": 3,
+    f"/forums.csv?date={ON_DEMAND}": 3,
+}
+
+
+def expected_queries(url: str) -> int:
+    """The table's count for `url` on the database the tests run on."""
+    expected = QUERY_COUNTS[url]
+    return expected[connection.vendor] if isinstance(expected, dict) else expected
+
+
+def count_queries(client: Client, url: str) -> tuple[int, list[str]]:
+    """The queries one GET of `url` makes (a streamed body read to the end), with a cold cache."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(queries), [query["sql"] for query in queries.captured_queries]
+
+
+def assert_exact_queries(client: Client, url: str) -> None:
+    """`url` makes exactly the table's number of queries; the message lists them when it does not."""
+    count, statements = count_queries(client, url)
+    expected = expected_queries(url)
+    assert count == expected, (
+        f"{url} made {count} queries on {connection.vendor}, the table says {expected} "
+        f"(tests/treaties/query_counts.py):\n" + "\n".join(f"  {i}. {sql[:300]}" for i, sql in enumerate(statements, 1))
+    )
+
+
+def add_rows() -> None:
+    """Many more rows behind every page: events under the Ottawa Convention and three more treaties
+    for 150 states (the status tables, country pages, event list), and 40 more seats at the CD."""
+    day = datetime.date
+    treaties = [Treaty.objects.get(slug="ottawa"), *(TreatyFactory(slug=f"more-{n}") for n in range(3))]
+    countries = list(Country.objects.filter(participant=True, valid_until__isnull=True).order_by("iso3")[:150])
+    for country in countries:
+        for treaty in treaties:
+            StatusEventFactory(
+                treaty=treaty, country=country, kind=EventKind.STANCE, value="supporter", date=day(2001, 1, 3)
+            )
+            StatusEventFactory(
+                treaty=treaty, country=country, kind=EventKind.UNGA_VOTE, value="yes", date=day(2002, 12, 9)
+            )
+    cd = Forum.objects.get(slug="cd")
+    seated = set(cd.memberships.values_list("country_id", flat=True))
+    for country in [c for c in countries if c.pk not in seated][:40]:
+        ForumMembershipFactory(forum=cd, country=country, role=MembershipRole.OBSERVER, start_date=day(2000, 1, 1))

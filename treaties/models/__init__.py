@@ -1,0 +1,27 @@
+"""The treaties app's models, by concern: the record (`records`), the summaries (`summaries`) and
+operational rows (`operations`). Callers import from `treaties.models`."""
+
+from treaties.models.operations import StagedImport, WorkerHeartbeat
+from treaties.models.records import ActiveEventManager, StatusEvent, Treaty
+from treaties.models.summaries import (
+    GROUPING_LENGTH,
+    LABEL_LENGTH,
+    Summary,
+    SummaryFigures,
+    SummaryMark,
+    SummarySpan,
+)
+
+__all__ = [
+    "GROUPING_LENGTH",
+    "LABEL_LENGTH",
+    "ActiveEventManager",
+    "StagedImport",
+    "StatusEvent",
+    "Summary",
+    "SummaryFigures",
+    "SummaryMark",
+    "SummarySpan",
+    "Treaty",
+    "WorkerHeartbeat",
+]

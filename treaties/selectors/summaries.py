@@ -1,0 +1,294 @@
+"""Reads: the summary panels (world, regions of a scheme, forums) on a date, and their freshness.
+
+A stored date reads the stored summaries; any other date reads the spans the last recompute
+wrote, or, for a treaty never computed, the events themselves (cached).
+"""
+
+import datetime
+import functools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from countries.choices import MembershipRole
+from countries.models import Country, Forum, ForumMembership, Region, RegionAssignment, RegionScheme
+from countries.selectors import country_lineage_map
+from ottawa_tracker.cache import cached
+from treaties.models import Summary, SummaryMark, SummarySpan, Treaty
+from treaties.selectors.status_rows import treaty_status_rows
+from treaties.summaries import (
+    BEGINNING,
+    END,
+    FIGURES,
+    FORUMS_PANEL,
+    NO_REGION_LABEL,
+    WORLD_LABEL,
+    WORLD_PANEL,
+    Counts,
+    Groupings,
+    counts_of,
+    scheme_panel,
+    summary_dates,
+)
+
+# On-demand answers stay in the cache this long; their version changes with every mark and recompute anyway.
+CACHE_SECONDS = 24 * 3600
+# One row of a panel as plain values (what the cache holds): grouping key, region id, forum id, label, slug,
+# then the FIGURES.
+PanelValues = tuple[str, int | None, int | None, str, str, *tuple[int, ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryRow(Counts):
+    """One grouping's counts under a treaty on a date: a row of a regional or forum summary.
+
+    The figures (and `parties`, `on_board_share`) are those of `Counts`. `region` and `forum`
+    are None for the world and for a scheme's "no region" row (whose `label` says so); they
+    carry the id, name and slug the summary was computed with. `computed_at` is None when the
+    row was computed on demand; `pending` says a recompute is waiting, so the figures may not
+    show the latest changes yet.
+    """
+
+    key: str
+    label: str
+    date: datetime.date
+    count: str
+    scheme: RegionScheme | None
+    region: Region | None
+    forum: Forum | None
+    computed_at: datetime.datetime | None
+    pending: bool
+
+    @property
+    def is_no_region(self) -> bool:
+        return self.key.startswith("noregion:")
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFreshness:
+    """When a treaty's stored summaries were computed, and whether a recompute is waiting."""
+
+    computed_at: datetime.datetime | None
+    pending: bool
+    pending_since: datetime.datetime | None = None
+    reason: str = ""
+    version: int = 0
+
+
+def summary_freshness(*, treaty: Treaty) -> SummaryFreshness:
+    """The treaty's mark, in one query; a treaty never marked has never been computed."""
+    mark = (
+        SummaryMark.objects.filter(pk=treaty.pk)
+        .values_list("computed_at", "pending", "pending_since", "reason", "version")
+        .first()
+    )
+    if mark is None:
+        return SummaryFreshness(computed_at=None, pending=False)
+    return SummaryFreshness(*mark)
+
+
+def summary_groupings() -> Groupings:
+    """Who is counted where, as plain values for the recompute: six queries."""
+    participants = {
+        pk: (start or BEGINNING, end or END)
+        for pk, start, end in Country.objects.participants().values_list("pk", "valid_from", "valid_until")
+    }
+    region_of: dict[int, dict[int, int]] = defaultdict(dict)
+    for scheme_id, country_id, region_id in RegionAssignment.objects.values_list(
+        "scheme_id", "country_id", "region_id"
+    ):
+        region_of[scheme_id][country_id] = region_id
+    members: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for forum_id, country_id, start, end in ForumMembership.objects.filter(role=MembershipRole.MEMBER).values_list(
+        "forum_id", "country_id", "start_date", "end_date"
+    ):
+        members[forum_id][country_id].append((start or BEGINNING, end or END))
+    return Groupings(
+        participants=participants,
+        lineage=country_lineage_map(),
+        schemes=list(RegionScheme.objects.order_by("pk").values_list("pk", flat=True)),
+        regions=list(Region.objects.order_by("pk").values_list("pk", "scheme_id", "name", "slug")),
+        region_of=dict(region_of),
+        forums=list(Forum.objects.order_by("pk").values_list("pk", "name", "slug")),
+        members=members,
+    )
+
+
+def region_summary_rows(*, treaty: Treaty, scheme: RegionScheme, on: datetime.date, count: str) -> list[SummaryRow]:
+    """A row per region of `scheme` (by name), then one for the participants it leaves out, if any."""
+    return _panel_rows(treaty=treaty, panel=scheme_panel(scheme.pk), on=on, count=count, scheme=scheme)
+
+
+def forum_summary_rows(*, treaty: Treaty, on: datetime.date, count: str) -> list[SummaryRow]:
+    """A row per forum (by name), counting its members (role `member`) on the date; observers are not counted."""
+    return _panel_rows(treaty=treaty, panel=FORUMS_PANEL, on=on, count=count)
+
+
+def world_summary(*, treaty: Treaty, on: datetime.date, count: str) -> SummaryRow:
+    """Every participant existing on the date: the overview's figures."""
+    return _panel_rows(treaty=treaty, panel=WORLD_PANEL, on=on, count=count)[0]
+
+
+def summary_time_series(
+    *, treaty: Treaty, count: str, panel: str = WORLD_PANEL, scheme: RegionScheme | None = None
+) -> list[SummaryRow]:
+    """The stored summaries of a panel (all participants by default), by date then grouping:
+    the points of a "states parties over time" chart and of the time-series export."""
+    freshness = summary_freshness(treaty=treaty)
+    stored = (
+        Summary.objects.filter(treaty=treaty, panel=panel, count=count)
+        .order_by("date", "label")
+        .values_list("date", *_COLUMNS, "computed_at")
+    )
+    return [
+        _row(values[1:-1], on=values[0], count=count, scheme=scheme, computed_at=values[-1], pending=freshness.pending)
+        for values in stored
+    ]
+
+
+def summary_panel_from_events(*, treaty: Treaty, panel: str, on: datetime.date, count: str) -> list[PanelValues]:
+    """A panel computed straight from the events with the status rule, as plain values.
+
+    The definition the stored summaries and spans must agree with; used for a treaty whose
+    summaries were never computed. A constant number of queries: the status rows (three),
+    then the groupings of the panel (one or two).
+    """
+    lineage = country_lineage_map()
+    rows = treaty_status_rows(treaty=treaty, on=on, count=count, lineage=lineage)
+    statuses = {row.country.pk: row.status for row in rows}
+    members: dict[str, list[int]] = defaultdict(list)
+    meta: dict[str, tuple] = {}
+    if panel == WORLD_PANEL:
+        meta["world"] = (None, None, WORLD_LABEL, "")
+        members["world"] = list(statuses)
+    elif panel == FORUMS_PANEL:
+        for pk, name, slug in Forum.objects.values_list("pk", "name", "slug"):
+            meta[f"forum:{pk}"] = (None, pk, name, slug)
+        seats = defaultdict(set)
+        for forum_id, holder in (
+            ForumMembership.objects.active_on(on)
+            .filter(role=MembershipRole.MEMBER)
+            .values_list("forum_id", "country_id")
+        ):
+            seats[holder].add(forum_id)
+        for country in statuses:
+            for forum_id in set().union(*(seats[holder] for holder in (country, *lineage.get(country, ())))):
+                members[f"forum:{forum_id}"].append(country)
+    else:
+        scheme_id = int(panel.split(":")[1])
+        meta[f"noregion:{scheme_id}"] = (None, None, NO_REGION_LABEL, "")
+        for pk, name, slug in Region.objects.filter(scheme_id=scheme_id).values_list("pk", "name", "slug"):
+            meta[f"region:{pk}"] = (pk, None, name, slug)
+        region_of = dict(RegionAssignment.objects.filter(scheme_id=scheme_id).values_list("country_id", "region_id"))
+        for country in statuses:
+            region_id = region_of.get(country)
+            members[f"noregion:{scheme_id}" if region_id is None else f"region:{region_id}"].append(country)
+    result = []
+    for key, fields in meta.items():
+        tally: dict = defaultdict(int)
+        for country in members.get(key, ()):
+            tally[(statuses[country].status, statuses[country].on_board)] += 1
+        figures = counts_of(tally)
+        result.append((key, *fields, *(getattr(figures, name) for name in FIGURES)))
+    return result
+
+
+def summary_panel_from_spans(*, treaty: Treaty, panel: str, on: datetime.date, count: str) -> list[PanelValues]:
+    """A panel on any date from the spans the last recompute wrote: one indexed range query.
+
+    Raw SQL on one table, because the statement is fixed and hot: it is the whole cost of an
+    uncached summary on a date that is not stored, and compiling or planning joins would be
+    most of it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_SPAN_SQL, [treaty.pk, count, panel, on, on])
+        return cursor.fetchall()
+
+
+_COLUMNS = ("grouping", "region_id", "forum_id", "label", "slug", *FIGURES)
+# Table and column names come from the models, never from a request; every value is a parameter.
+_SPAN_SQL = (
+    f"SELECT {', '.join(_COLUMNS)} FROM {SummarySpan._meta.db_table} "  # noqa: S608
+    "WHERE treaty_id = %s AND count = %s AND panel = %s AND valid_from <= %s AND valid_until > %s"
+)
+
+
+def _panel_rows(
+    *, treaty: Treaty, panel: str, on: datetime.date, count: str, scheme: RegionScheme | None = None
+) -> list[SummaryRow]:
+    """A panel's rows: stored ones when the date is stored, else on demand (cached).
+
+    1. The treaty's mark (one query): when its summaries were computed, whether a
+       recompute waits, and the version that keys the cache.
+    2. A stored date: the stored rows (one query).
+    3. Any other date: the spans holding it (one query), or, for a treaty never computed,
+       the events themselves; either is cached with the mark's version as the cache
+       version, which every mark and every recompute changes.
+    """
+    freshness = summary_freshness(treaty=treaty)
+    if freshness.computed_at is not None:
+        computed_on = timezone.localdate(freshness.computed_at)
+        if on in _stored_dates(treaty.opened_for_signature, computed_on):
+            stored = list(
+                Summary.objects.filter(treaty=treaty, count=count, date=on, panel=panel).values_list(
+                    *_COLUMNS, "computed_at"
+                )
+            )
+            if stored:
+                return _rows(
+                    [values[:-1] for values in stored],
+                    on=on,
+                    count=count,
+                    scheme=scheme,
+                    computed_at=stored[0][-1],
+                    pending=freshness.pending,
+                )
+        compute = summary_panel_from_spans
+    else:
+        compute = summary_panel_from_events
+    values = cached(
+        f"summary:{treaty.pk}:{panel}:{on.isoformat()}:{count}",
+        lambda: compute(treaty=treaty, panel=panel, on=on, count=count),
+        version=freshness.version,
+        timeout=CACHE_SECONDS,
+    )
+    return _rows(values, on=on, count=count, scheme=scheme, computed_at=None, pending=freshness.pending)
+
+
+@functools.lru_cache(maxsize=256)
+def _stored_dates(opened: datetime.date | None, today: datetime.date) -> frozenset[datetime.date]:
+    return frozenset(summary_dates(opened=opened, today=today))
+
+
+def _row(
+    values: PanelValues,
+    *,
+    on: datetime.date,
+    count: str,
+    scheme: RegionScheme | None = None,
+    computed_at: datetime.datetime | None,
+    pending: bool,
+) -> SummaryRow:
+    key, region_id, forum_id, label, slug = values[:5]
+    return SummaryRow(
+        *values[5:],
+        key=key,
+        label=label,
+        date=on,
+        count=count,
+        scheme=scheme,
+        region=None if region_id is None else Region(pk=region_id, scheme=scheme, name=label, slug=slug),
+        forum=None if forum_id is None else Forum(pk=forum_id, name=label, slug=slug),
+        computed_at=computed_at,
+        pending=pending,
+    )
+
+
+def _rows(values: Iterable[PanelValues], **kwargs) -> list[SummaryRow]:
+    """Rows in display order (by name, "no region" last), leaving out an empty "no region" row."""
+    rows = [_row(v, **kwargs) for v in values]
+    rows = [row for row in rows if not (row.is_no_region and row.countries == 0)]
+    return sorted(rows, key=lambda row: (row.is_no_region, row.label.casefold(), row.key))

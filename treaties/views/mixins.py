@@ -1,0 +1,129 @@
+"""What the pages and the CSV views share: reading the URL's state, the 400 page, the CSV response."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.validators import slug_re
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+
+from countries.models import Region, RegionScheme
+from ottawa_tracker.csvio import csv_response, export_filename
+from ottawa_tracker.throttle import ExportLimitMixin
+from treaties.choices import CountBasis
+from treaties.filtersets import StatusEventFilterSet
+from treaties.forms import AsOfForm
+from treaties.models import Treaty
+from treaties.selectors import NO_REGION, status_event_list
+
+DEFAULT_SCHEME = "m49"
+
+
+def get_by_slug_or_404(model, value: str):
+    """The object with a slug taken from a URL parameter; anything that is not a slug is simply not found."""
+    if not slug_re.fullmatch(value):
+        raise Http404(f"No {model._meta.verbose_name} {value!r}")
+    return get_object_or_404(model, slug=value)
+
+
+def bad_request(request: HttpRequest, errors: dict) -> HttpResponse:
+    """A 400 page that says which parameter was wrong and why; messages may repeat the input, so they are cut short."""
+    shown = {
+        str(field)[:40]: [Truncator(message).chars(200) for message in list(messages)[:5]]
+        for field, messages in list(errors.items())[:20]
+    }
+    return render(request, "400.html", {"errors": shown}, status=400)
+
+
+def chosen_scheme_or_404(request: HttpRequest) -> RegionScheme:
+    """The region scheme the `scheme` URL parameter names (UN M49 regions when absent)."""
+    return get_by_slug_or_404(RegionScheme, request.GET.get("scheme") or DEFAULT_SCHEME)
+
+
+def scheme_region_or_404(scheme: str, region: str) -> tuple[RegionScheme, Region | None]:
+    """The scheme and region of a `/regions/<scheme>/<region>/` URL; `no-region` gives None for the region."""
+    scheme_obj = get_object_or_404(RegionScheme, slug=scheme)
+    region_obj = None if region == NO_REGION else get_object_or_404(Region, scheme=scheme_obj, slug=region)
+    return scheme_obj, region_obj
+
+
+class AsOfMixin:
+    """Reads `date` and `count` from the URL; a malformed value gets a 400 page, not a 500."""
+
+    on: datetime.date
+    count: str
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.as_of_form = AsOfForm(request.GET)
+        if not self.as_of_form.is_valid():
+            return bad_request(request, self.as_of_form.errors)
+        self.on = self.as_of_form.cleaned_data["date"]
+        self.count = self.as_of_form.cleaned_data["count"]
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def count_label(self) -> str:
+        return CountBasis(self.count).label
+
+    def as_of_context(self) -> dict:
+        return {
+            "on": self.on,
+            "count": self.count,
+            "count_label": self.count_label,
+            "as_of_form": self.as_of_form,
+        }
+
+
+class TreatyChoiceMixin(AsOfMixin):
+    """Adds the `treaty` URL parameter (a slug; the default treaty when absent; 404 when unknown)."""
+
+    treaty: Treaty
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.treaty = get_by_slug_or_404(Treaty, request.GET.get("treaty") or settings.DEFAULT_TREATY_SLUG)
+        return super().dispatch(request, *args, **kwargs)
+
+    def as_of_context(self) -> dict:
+        return {**super().as_of_context(), "treaty": self.treaty, "treaties": Treaty.objects.order_by("short_name")}
+
+    def state_query(self) -> str:
+        """The view's state as a query string, for links that keep it."""
+        return "?" + urlencode({"treaty": self.treaty.slug, "date": self.on.isoformat(), "count": self.count})
+
+
+class EventFilterMixin:
+    """Reads the event filters from the URL through the one FilterSet; a malformed value gets a 400 page."""
+
+    filterset: StatusEventFilterSet
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.filterset = StatusEventFilterSet(request.GET, queryset=status_event_list())
+        if not self.filterset.is_valid():
+            return bad_request(request, self.filterset.errors)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CsvExportMixin(ExportLimitMixin):
+    """For the CSV views (listed first, so the export limit wraps everything): `?bom=1` and the file name.
+
+    `bom=1` starts the file with a byte-order mark, for spreadsheets that otherwise misread UTF-8;
+    the file name says what and when (ottawa-status-2026-11-27.csv).
+    """
+
+    request: HttpRequest
+
+    @property
+    def bom(self) -> bool:
+        return self.request.GET.get("bom") == "1"
+
+    def filename(self, *name: str, on: datetime.date) -> str:
+        return export_filename(*name, on=on)
+
+    def csv(
+        self, header: Sequence[str], rows: Iterable[Sequence[object]], *name: str, on: datetime.date
+    ) -> HttpResponse:
+        """The rows as a streamed CSV file named `<name parts>-<on>.csv`."""
+        return csv_response(header, rows, filename=self.filename(*name, on=on), bom=self.bom)
