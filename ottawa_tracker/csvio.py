@@ -11,6 +11,7 @@ import csv
 import datetime
 import fcntl
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -18,6 +19,7 @@ from django.db import connections
 from django.db.models import Case, Expression, F, Func, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, NullIf
 from django.http import StreamingHttpResponse
+from django.utils.text import slugify
 
 # Text a spreadsheet would run as a formula starts with one of these (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -117,9 +119,26 @@ def csv_stream_response(chunks: Iterable[bytes], *, filename: str) -> StreamingH
     return response
 
 
-def export_filename(*parts: str, on: datetime.date) -> str:
-    """A file name that says what and when: ottawa-events-2026-11-27.csv."""
-    return "-".join([*parts, on.isoformat()]) + ".csv"
+# File names stay well inside what every file system and browser accepts.
+MAX_FILENAME = 120
+
+
+def _slug(part: object) -> str:
+    # Punctuation separates words (d'Ivoire: d-ivoire) rather than vanishing between them.
+    return slugify(re.sub(r"[^\w\s-]+|_", " ", str(part))).strip("-")
+
+
+def export_filename(*parts: str, on: datetime.date | str | None = None) -> str:
+    """A file name that says what, which and when: ottawa-events-africa-1998-01-01-to-2000-12-31.csv.
+
+    Every part is slugified (ASCII letters, digits, hyphens), empty parts are dropped, and the name
+    is cut to MAX_FILENAME characters; `on` (a date, or a date range already written out) always
+    ends it whole.
+    """
+    tail = _slug(on.isoformat() if isinstance(on, datetime.date) else on or "")
+    room = MAX_FILENAME - len(".csv") - (len(tail) + 1 if tail else 0)
+    head = "-".join(slug for slug in map(_slug, parts) if slug)[:room].rstrip("-") or "export"
+    return f"{head}-{tail}.csv" if tail else f"{head}.csv"
 
 
 def neutralised_sql(field: str) -> Expression:

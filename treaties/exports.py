@@ -1,5 +1,6 @@
 """CSV columns and row generators; `ottawa_tracker.csvio` streams them."""
 
+import datetime
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -8,8 +9,10 @@ from django.db.models import QuerySet
 
 from countries.models import RegionScheme
 from ottawa_tracker.csvio import copy_csv_chunks, csv_chunks, iso_date_sql, neutralised_sql
-from treaties.models import StatusEvent
+from treaties.choices import CONSENT_KINDS
+from treaties.models import StatusEvent, Treaty
 from treaties.selectors import EVENT_ORDER, StatusRow, SummaryRow
+from treaties.status import entry_into_force_date
 from treaties.summaries import REPORTED_FIGURES
 
 STATUS_HEADER = (
@@ -82,20 +85,73 @@ def event_rows(queryset: QuerySet[StatusEvent]) -> Iterator[tuple]:
     return event_export_queryset(queryset).iterator(chunk_size=ITERATOR_CHUNK)
 
 
+# Appended on request (`names=1`), after the import columns: the country's name and, for a consent
+# event, when the treaty enters into force for that state by the treaty's rule (empty before the
+# treaty itself is in force, and for other kinds).
+EVENT_NAMES_HEADER = (*EVENT_HEADER, "country_name", "in_force_date")
+
+
+def event_rows_with_names(queryset: QuerySet[StatusEvent]) -> Iterator[tuple]:
+    """The import columns, then the country's name and the consent's entry into force (the status rule's)."""
+    rules = {treaty.pk: treaty.rule for treaty in Treaty.objects.all()}
+    kind, date, effective = (EVENT_FIELDS.index(name) for name in ("kind", "date", "effective_date"))
+    rows = queryset.order_by(*EVENT_ORDER).values_list(*EVENT_FIELDS, "country__name", "treaty_id")
+    for *row, name, treaty_id in rows.iterator(chunk_size=ITERATOR_CHUNK):
+        in_force = None
+        if row[kind] in CONSENT_KINDS:
+            in_force = entry_into_force_date(rules[treaty_id], row[date], recorded=row[effective])
+        yield (*row, name, in_force)
+
+
 def event_csv_uses_copy(queryset: QuerySet[StatusEvent]) -> bool:
     return connections[queryset.db].vendor == "postgresql" and settings.EVENT_EXPORT_COPY
 
 
 def event_csv_chunks(
-    queryset: QuerySet[StatusEvent], *, bom: bool = False, copy: bool | None = None
+    queryset: QuerySet[StatusEvent], *, bom: bool = False, copy: bool | None = None, names: bool = False
 ) -> Iterator[bytes]:
     """The event CSV as UTF-8 chunks: PostgreSQL's COPY when available, else Python's csv writer.
 
-    Both give the same bytes (a test holds them to it on PostgreSQL).
+    Both give the same bytes (a test holds them to it on PostgreSQL). `names` appends the
+    EVENT_NAMES_HEADER columns; the entry into force comes from the status rule in Python, so
+    that file always takes the Python path.
     """
+    if names:
+        return csv_chunks(EVENT_NAMES_HEADER, event_rows_with_names(queryset), bom=bom, newline=EVENT_NEWLINE)
     if copy if copy is not None else event_csv_uses_copy(queryset):
         return copy_csv_chunks(event_copy_queryset(queryset), header=EVENT_HEADER, bom=bom)
     return csv_chunks(EVENT_HEADER, event_rows(queryset), bom=bom, newline=EVENT_NEWLINE)
+
+
+def event_export_name(filters: dict, *, today: datetime.date) -> tuple[list[str], str]:
+    """The event CSV's file name, from the filters' cleaned values: what, then which, then when.
+
+    `ottawa-events-africa-ratification-1998-01-01-to-2000-12-31`: the treaties (or `all`), `events`,
+    then the countries, regions, forums, kinds and search words chosen; last the date range, or
+    today's date (the day the record was read) when no range was given.
+    """
+
+    def chosen(*names: str, attr: str) -> list[str]:
+        values = {getattr(obj, attr) for name in names for obj in filters.get(name) or []}
+        return sorted(values)
+
+    treaties = chosen("treaty", "treaty_id", attr="slug")
+    parts = [
+        *(treaties or ["all"]),
+        "events",
+        *chosen("country", "country_id", attr="iso3"),
+        *chosen("region", "region_id", attr="slug"),
+        *chosen("forum", "forum_id", attr="slug"),
+        *sorted(filters.get("kind") or []),
+    ]
+    if q := (filters.get("q") or "").strip():
+        parts += ["search", q[:30]]
+    after, before = filters.get("date_after"), filters.get("date_before")
+    if before:
+        when = f"{after.isoformat()}-to-{before.isoformat()}" if after else f"until-{before.isoformat()}"
+    else:
+        when = f"{after.isoformat()}-to-{today.isoformat()}" if after else today.isoformat()
+    return parts, when
 
 
 # The figures columns: those the pages report, in the same order (`summaries.REPORTED_FIGURES`).

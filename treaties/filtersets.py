@@ -1,8 +1,11 @@
 """One FilterSet per list, shared by the page and its CSV export (NetBox's filtersets)."""
 
+from collections.abc import Mapping
+
 import django_filters
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.http import QueryDict
 from django_filters.fields import ModelMultipleChoiceField
 
 from countries.choices import MembershipRole
@@ -33,6 +36,24 @@ class CodeFilter(django_filters.ModelMultipleChoiceFilter):
 
     def get_filter_predicate(self, v) -> dict:
         return {self.field_name: v}
+
+
+def without_empty(data: Mapping) -> QueryDict:
+    """The same parameters without empty values: an empty value means "no filter".
+
+    A form's "All treaties" option, a blank date or search box all send `name=`; dropping them
+    here lets the page, its CSV and the links that keep the query treat them alike.
+    """
+    kept = QueryDict(mutable=True)
+    if isinstance(data, QueryDict):
+        lists = data.lists()
+    else:
+        lists = ((k, v if isinstance(v, list) else [v]) for k, v in data.items())
+    for name, values in lists:
+        kept.setlist(name, [str(v) for v in values if str(v).strip()])
+        if not kept.getlist(name):
+            del kept[name]
+    return kept
 
 
 def _regions_by_key() -> QuerySet[Region]:
@@ -114,6 +135,21 @@ class StatusEventFilterSet(django_filters.FilterSet):
     class Meta:
         model = StatusEvent
         fields: list[str] = []
+
+    def __init__(self, data: Mapping | None = None, *args, **kwargs):
+        super().__init__(None if data is None else without_empty(data), *args, **kwargs)
+
+    def chosen(self) -> dict[str, list[str]]:
+        """The values sent for each filter, empty ones left out (for the form to show them chosen)."""
+        return {name: self.data.getlist(name) for name in self.filters}
+
+    def query_string(self) -> str:
+        """The filters as a query string, for links that keep them (pages, the CSV): only filters, never empty."""
+        kept = QueryDict(mutable=True)
+        for name in self.filters:
+            if values := self.data.getlist(name):
+                kept.setlist(name, values)
+        return kept.urlencode()
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

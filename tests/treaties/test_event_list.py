@@ -194,14 +194,15 @@ def test_formula_cells_are_neutralised_in_the_file(client, world):
     assert rows[0]["source"] == '\'=HYPERLINK("http://evil")'
 
 
-def test_file_is_named_after_the_treaty_and_today(client, world):
+def test_file_is_named_after_the_filters_and_today(client, world):
+    # More names, for every filter, in tests/treaties/test_event_filters.py.
     today = timezone.localdate().isoformat()
-    response = client.get("/events.csv?treaty=ottawa&kind=signature")
+    response = client.get("/events.csv?treaty=ottawa")
     assert response["Content-Disposition"] == f'attachment; filename="ottawa-events-{today}.csv"'
     response = client.get("/events.csv?country=CAN")
-    assert response["Content-Disposition"] == f'attachment; filename="all-events-{today}.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="all-events-can-{today}.csv"'
     response = client.get("/events.csv?treaty=ottawa&treaty=cluster")
-    assert response["Content-Disposition"] == f'attachment; filename="all-events-{today}.csv"'
+    assert response["Content-Disposition"] == f'attachment; filename="cluster-ottawa-events-{today}.csv"'
 
 
 def test_bom_on_request_only(client, world):

@@ -135,15 +135,15 @@ class SummarySeriesExportView(CsvExportMixin, AsOfMixin, View):
 class EventExportView(CsvExportMixin, EventFilterMixin, View):
     """`/events.csv`: every event the list shows for the same filters, all pages of them.
 
-    Its rows are streamed by `event_csv_chunks` (PostgreSQL's COPY where it can), not `self.csv`.
+    Its rows are streamed by `event_csv_chunks` (PostgreSQL's COPY where it can), not `self.csv`;
+    `names=1` appends the country's name and a consent's entry into force. The file is named after
+    the filters (ottawa-events-africa-ratification-1998-01-01-to-2000-12-31.csv).
     """
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        cleaned = self.filterset.form.cleaned_data
-        treaties = {t.slug for t in [*(cleaned.get("treaty") or []), *(cleaned.get("treaty_id") or [])]}
-        # One treaty names the file after it (ottawa-events-2026-11-27.csv); otherwise all-events-...
-        what = treaties.pop() if len(treaties) == 1 else "all"
+        parts, when = columns.event_export_name(self.filterset.form.cleaned_data, today=timezone.localdate())
+        names = request.GET.get("names") == "1"
         return csv_stream_response(
-            columns.event_csv_chunks(self.filterset.qs, bom=self.bom),
-            filename=self.filename(what, "events", on=timezone.localdate()),
+            columns.event_csv_chunks(self.filterset.qs, bom=self.bom, names=names),
+            filename=self.filename(*parts, on=when),
         )

@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django import forms
 from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,13 +30,61 @@ def get_by_slug_or_404(model, value: str):
     return get_object_or_404(model, slug=value)
 
 
-def bad_request(request: HttpRequest, errors: dict) -> HttpResponse:
-    """A 400 page that says which parameter was wrong and why; messages may repeat the input, so they are cut short."""
+# How much of a value that could not be read the 400 page repeats, and how many other parameters it keeps.
+SHOWN_CHARS = 40
+KEPT_PARAMS = 30
+KEPT_CHARS = 200
+
+
+def bad_request(
+    request: HttpRequest, errors: dict, *, form: forms.Form | None = None, fields: Sequence[str] = (), submit="Show"
+) -> HttpResponse:
+    """A 400 page that says which parameter was wrong and why; messages may repeat the input, so they are cut short.
+
+    With a form, the page offers the form again so that a person can put it right: its `fields` (those in
+    error when none are named) filled with what was sent and each reason under its field, the request's
+    other parameters kept as hidden fields. Still a 400.
+    """
     shown = {
         str(field)[:40]: [Truncator(message).chars(200) for message in list(messages)[:5]]
         for field, messages in list(errors.items())[:20]
     }
-    return render(request, "400.html", {"errors": shown}, status=400)
+    context = {"errors": shown}
+    if form is not None:
+        context |= correction_context(request, form, fields=fields or list(errors), submit=submit)
+    return render(request, "400.html", context, status=400)
+
+
+def correction_context(request: HttpRequest, form: forms.Form, *, fields: Sequence[str], submit: str) -> dict:
+    """The fields of `form` to correct, as plain values for templates/400.html, and the parameters to keep."""
+    names = [name for name in fields if name in form.fields]
+    corrections = []
+    for name in names:
+        field = form.fields[name]
+        sent = [str(v) for v in request.GET.getlist(name)]
+        entry = {
+            "name": name,
+            "id": f"id_{name}",
+            "label": field.label or name.replace("_", " ").capitalize(),
+            "errors": [Truncator(m).chars(200) for m in list(form.errors.get(name, []))[:5]],
+        }
+        if hasattr(field, "choices"):
+            options = [(str(value), str(label)) for value, label in field.choices]
+            if getattr(field.widget, "allow_multiple_selected", False):  # a filter: blank means all
+                options.insert(0, ("", "All"))
+            entry["options"] = [(value, label, value in sent) for value, label in options]
+        else:
+            entry["value"] = Truncator(sent[0] if sent else "").chars(SHOWN_CHARS)
+            entry["is_date"] = isinstance(field, forms.DateField)
+        corrections.append(entry)
+    kept = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in names and name != "page"
+        for value in values
+        if value.strip() and len(value) <= KEPT_CHARS
+    ]
+    return {"corrections": corrections, "kept": kept[:KEPT_PARAMS], "submit": submit}
 
 
 def chosen_scheme_or_404(request: HttpRequest) -> RegionScheme:
@@ -59,7 +108,7 @@ class AsOfMixin:
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.as_of_form = AsOfForm(request.GET)
         if not self.as_of_form.is_valid():
-            return bad_request(request, self.as_of_form.errors)
+            return bad_request(request, self.as_of_form.errors, form=self.as_of_form, fields=("date", "count"))
         self.on = self.as_of_form.cleaned_data["date"]
         self.count = self.as_of_form.cleaned_data["count"]
         return super().dispatch(request, *args, **kwargs)
@@ -102,8 +151,12 @@ class EventFilterMixin:
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.filterset = StatusEventFilterSet(request.GET, queryset=status_event_list())
         if not self.filterset.is_valid():
-            return bad_request(request, self.filterset.errors)
+            return bad_request(request, self.filterset.errors, form=self.filterset.form, submit="Filter")
         return super().dispatch(request, *args, **kwargs)
+
+    def filter_context(self) -> dict:
+        """The filters chosen, and the query string that keeps them in links (empty values left out)."""
+        return {"chosen": self.filterset.chosen(), "query": self.filterset.query_string()}
 
 
 class CsvExportMixin(ExportLimitMixin):
@@ -119,7 +172,7 @@ class CsvExportMixin(ExportLimitMixin):
     def bom(self) -> bool:
         return self.request.GET.get("bom") == "1"
 
-    def filename(self, *name: str, on: datetime.date) -> str:
+    def filename(self, *name: str, on: datetime.date | str) -> str:
         return export_filename(*name, on=on)
 
     def csv(

@@ -255,12 +255,9 @@ class EventListView(EventFilterMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs) -> dict:
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {
             **super().get_context_data(**kwargs),
             **event_filter_choices(),
+            **self.filter_context(),
             "filterset": self.filterset,
-            "chosen": {name: self.request.GET.getlist(name) for name in self.filterset.filters},
-            "query": query.urlencode(),
         }
