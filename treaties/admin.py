@@ -1,22 +1,48 @@
 from copy import copy
+from dataclasses import dataclass
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.messages import ERROR, SUCCESS
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 
 from ottawa_tracker.admin_base import ServiceAdmin, UnverifiedFilter
 from ottawa_tracker.versioning import VersionedModelForm
 from treaties import services
 from treaties.admin_retraction import RetractedFilter, RetractionAdminMixin, retraction_form_problems
 from treaties.exports import EVENT_HEADER
-from treaties.forms import EventImportUploadForm
+from treaties.forms import EventImportUploadForm, StatusEventValueField
 from treaties.imports import ImportFileError, max_import_bytes, status_event_csv_read
 from treaties.models import StatusEvent, Treaty
+from treaties.services.imports import ImportResult
 from treaties.services.staging import staged_import_drop, staged_import_get, staged_import_keep
 from treaties.validation import status_event_problems
+
+# Dates as the public pages write them, YYYY-MM-DD, in lists and in the date fields (whose inputs accept
+# that format besides the locale's; static/js/admin_event_value.js makes the calendar write it too).
+ISO_DATE_FIELDS = {models.DateField: {"widget": AdminDateWidget(format="%Y-%m-%d")}}
+
+
+def iso_date(name: str, label: str):
+    """A list_display column showing the date field `name` as YYYY-MM-DD, sortable by it."""
+
+    @admin.display(description=label, ordering=name)
+    def column(obj):
+        value = getattr(obj, name)
+        return value.isoformat() if value else None
+
+    column.__name__ = f"{name}_iso"
+    return column
+
+
+def iso_moment(value) -> str | None:
+    """A timestamp as YYYY-MM-DD HH:MM, in the site's time zone."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else None
 
 
 @admin.register(Treaty)
@@ -26,7 +52,14 @@ class TreatyAdmin(ServiceAdmin):
     delete_service = staticmethod(services.treaty_delete)
     argument = "treaty"
     form = VersionedModelForm
-    list_display = ("short_name", "slug", "opened_for_signature", "entry_into_force", "depositary")
+    list_display = (
+        "short_name",
+        "slug",
+        iso_date("opened_for_signature", "Opened for signature"),
+        iso_date("entry_into_force", "Entry into force"),
+        "depositary",
+    )
+    formfield_overrides = ISO_DATE_FIELDS
     search_fields = ("short_name", "title", "slug", "reference")
     prepopulated_fields = {"slug": ("short_name",)}
     fieldsets = [
@@ -59,6 +92,12 @@ class TreatyAdmin(ServiceAdmin):
 class StatusEventAdminForm(VersionedModelForm):
     """Shows every contradiction with the record in words, from the same checks every writer uses."""
 
+    value = StatusEventValueField(
+        label="Value",
+        help_text="A stance, a vote or a moratorium's scope; `consent` on a withdrawal of consent only. "
+        "The menu offers the values of the kind chosen.",
+    )
+
     class Meta:
         model = StatusEvent
         fields = ("treaty", "country", "kind", "value", "date", "effective_date", "end_date", "source", "note")
@@ -83,13 +122,52 @@ class StatusEventAdmin(RetractionAdminMixin, ServiceAdmin):
     delete_service = staticmethod(services.status_event_delete)
     argument = "event"
     form = StatusEventAdminForm
-    list_display = ("country", "treaty", "kind", "value", "date", "effective_date", "end_date", "retracted")
+    list_display = (
+        "country",
+        "treaty",
+        "kind",
+        "value",
+        iso_date("date", "Date"),
+        iso_date("effective_date", "Effective"),
+        iso_date("end_date", "Ended"),
+        "retracted",
+    )
     list_filter = ("treaty", "kind", UnverifiedFilter, RetractedFilter)
     list_select_related = ("country", "treaty")
     autocomplete_fields = ("treaty", "country")
     search_fields = ("country__name", "country__iso3", "treaty__short_name", "source", "note")
     date_hierarchy = "date"
-    readonly_fields = ("created_at", "updated_at")
+    ordering = ("-date", "-pk")  # newest first, here only: the public lists keep their own order
+    readonly_fields = ("created_iso", "updated_iso")
+    formfield_overrides = ISO_DATE_FIELDS
+
+    class Media:
+        js = ("js/admin_event_value.js",)
+
+    @admin.display(description="Created")
+    def created_iso(self, obj):
+        return iso_moment(obj.created_at)
+
+    @admin.display(description="Updated")
+    def updated_iso(self, obj):
+        return iso_moment(obj.updated_at)
+
+    # The treaty of a new event: the one this user last saved an event for, or the only one there is.
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "treaty" not in initial:
+            last = request.session.get(LAST_TREATY_KEY)
+            ids = list(Treaty.objects.filter(pk=last).values_list("pk", flat=True)) if last else []
+            if not ids:
+                ids = list(Treaty.objects.values_list("pk", flat=True)[:2])
+            if len(ids) == 1:
+                initial["treaty"] = ids[0]
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request.session[LAST_TREATY_KEY] = obj.treaty_id
 
     # CSV import: upload, a dry-run preview, then confirm. Importing creates and changes
     # events, so it needs both permissions (editors have them, viewers do not).
@@ -132,7 +210,7 @@ class StatusEventAdmin(RetractionAdminMixin, ServiceAdmin):
                     form.add_error("file", exc.message)
                 else:
                     result = services.status_event_import(rows=rows, user=request.user, dry_run=True)
-                    context.update(result=result, filename=upload.name[:200])
+                    context.update(result=result, preview=import_preview(result), filename=upload.name[:200])
                     if result.ok:
                         # The confirmation refuses rows whose events move after this preview.
                         versions = {str(item.event.pk): item.version for item in result.changed}
@@ -163,7 +241,13 @@ class StatusEventAdmin(RetractionAdminMixin, ServiceAdmin):
         )
         if not result.ok:
             # The record changed since the preview; nothing was written.
-            context.update(result=result, filename=filename, form=EventImportUploadForm(), changed_since=True)
+            context.update(
+                result=result,
+                preview=import_preview(result),
+                filename=filename,
+                form=EventImportUploadForm(),
+                changed_since=True,
+            )
             return TemplateResponse(request, "admin/treaties/statusevent/import.html", context)
         staged_import_drop(digest=digest, user_id=request.user.pk)
         self.message_user(
@@ -175,5 +259,27 @@ class StatusEventAdmin(RetractionAdminMixin, ServiceAdmin):
         return redirect("admin:treaties_statusevent_changelist")
 
 
+@dataclass(frozen=True)
+class ImportPreview:
+    """What a file would do, each row counted once: a bad row counts as bad, not also as one to create or change."""
+
+    created: list
+    changed: list
+    unchanged: int
+    bad: int
+
+
+def import_preview(result: ImportResult) -> ImportPreview:
+    bad_rows = {error.number for error in result.errors}
+    return ImportPreview(
+        created=[(number, event) for number, event in result.created if number not in bad_rows],
+        changed=[item for item in result.changed if item.number not in bad_rows],
+        unchanged=len(result.unchanged),
+        bad=len(bad_rows),
+    )
+
+
 # How many rows of each kind the preview lists (the counts are always complete).
 IMPORT_ROWS_SHOWN = 200
+# The session key of the treaty a user last saved an event for (the admin's default for the next one).
+LAST_TREATY_KEY = "treaties.statusevent.last_treaty"

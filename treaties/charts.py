@@ -15,7 +15,9 @@ class Series:
 
 
 WIDTH, HEIGHT = 900, 320
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+# Room for the axis labels at the size a phone needs: the chart shrinks to about 0.4 of its viewBox at
+# 390 px, so static/css/site.css sets the labels to 30 units there and hides the years marked "minor".
+LEFT, RIGHT, TOP, BOTTOM = 64, 24, 20, 44
 
 
 def _nice_ceiling(value: int) -> int:
@@ -54,13 +56,16 @@ def time_series_svg(*, series: Sequence[Series], title: str) -> str:
     for tick in range(0, top + 1, max(top // 4, 1)):
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" class="grid"/>'
-            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" class="tick">{tick}</text>'
+            f'<text x="{LEFT - 8}" y="{y(tick):.1f}" dominant-baseline="middle" text-anchor="end" '
+            f'class="tick">{tick}</text>'
         )
     years = range(start.year, end.year + 1)
     step = max(1, len(years) // 8)
-    for year in years[::step]:
+    for index, year in enumerate(years[::step]):
         day = max(datetime.date(year, 1, 1), start)
-        parts.append(f'<text x="{x(day):.1f}" y="{HEIGHT - 12}" text-anchor="middle" class="tick">{year}</text>')
+        # Every other label is "minor": hidden at phone width, where eight would overlap.
+        css = "tick minor" if index % 2 else "tick"
+        parts.append(f'<text x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="middle" class="{css}">{year}</text>')
     for s in series:
         points = sorted(s.points)
         path = []

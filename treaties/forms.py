@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from ottawa_tracker.csvio import unneutralise
-from treaties.choices import CountBasis, EventKind
+from treaties.choices import KIND_VALUES, KINDS_REQUIRING_VALUE, CountBasis, EventKind
 from treaties.imports import max_import_bytes
 from treaties.models import StatusEvent
 
@@ -120,6 +120,46 @@ class StatusEventImportForm(forms.Form):
             source=data["source"],
             note=data["note"],
         )
+
+
+def kind_value_choices() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(value, label, kinds it fits) for the admin's value menu: "Stance: supporter" and the like, and
+    "no value" for the kinds that take none or may leave it blank."""
+    blank_kinds = tuple(kind for kind in EventKind.values if kind not in KINDS_REQUIRING_VALUE)
+    choices = [("", "— no value —", blank_kinds)]
+    for kind, values in KIND_VALUES.items():
+        choices += [(value, f"{EventKind(kind).label}: {value}", (kind,)) for value in values if value]
+    return choices
+
+
+class KindValueSelect(forms.Select):
+    """Every value an event can take, each option naming the kinds it fits in `data-kinds`.
+
+    Without script the labels say which kind each value belongs to; with it,
+    static/js/admin_event_value.js offers only the values of the kind chosen.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.kinds: dict[str, tuple[str, ...]] = {}
+        for value, _label, kinds in kind_value_choices():
+            self.kinds[value] = self.kinds.get(value, ()) + kinds
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["data-kinds"] = " ".join(self.kinds.get(value, ()))
+        return option
+
+
+class StatusEventValueField(forms.ChoiceField):
+    """The admin's `value`: chosen from the values each kind takes; whether it fits the kind chosen is
+    checked with the rest of the event (treaties/validation.py), so the message is the one every writer sees."""
+
+    widget = KindValueSelect
+
+    def __init__(self, **kwargs):
+        labels = {value: label for value, label, _kinds in kind_value_choices()}
+        super().__init__(choices=list(labels.items()), required=False, **kwargs)
 
 
 class EventImportUploadForm(forms.Form):

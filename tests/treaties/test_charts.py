@@ -1,6 +1,6 @@
 import datetime
 
-from treaties.charts import Series, _nice_ceiling, time_series_svg
+from treaties.charts import LEFT, Series, _nice_ceiling, time_series_svg
 
 D = datetime.date.fromisoformat
 
@@ -19,7 +19,7 @@ def test_step_chart_draws_each_series_with_its_label():
     assert svg.count("<path") == 2
     assert "On board &lt;all&gt;" in svg
     assert ">1999<" in svg and ">2026<" in svg
-    assert 'd="M48.0,' in svg  # the first point sits on the left axis
+    assert f'd="M{LEFT}.0,' in svg  # the first point sits on the left axis
 
 
 def test_no_points_no_chart():

@@ -307,8 +307,7 @@ def test_editor_previews_then_confirms(client, editor_client, editor, reference_
     assert (len(result.created), len(result.changed), len(result.unchanged), result.errors) == (1, 1, 0, [])
     content = preview.content.decode()
     assert "Preview of batch.csv" in content
-    assert "<li>note: “" in content
-    assert "” → “Checked against the UNTC”</li>" in content
+    assert '<dd class="new-text">Checked against the UNTC</dd>' in content  # the note's new text, whole
     assert export_all(client) == before  # a preview writes nothing
     assert history_rows() == history
 

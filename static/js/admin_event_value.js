@@ -1,0 +1,40 @@
+"use strict";
+// The admin's event form offers only the values the chosen kind takes. Each option of the value menu
+// names the kinds it fits in data-kinds (treaties/forms.py KindValueSelect); without this script every
+// option shows, labelled "Kind: value".
+(function () {
+  // Dates in the calendar widget are written as on the public pages, YYYY-MM-DD (the admin's date fields
+  // show and accept that format; see treaties/admin.py).
+  if (window.django && window.django.formats && window.django.formats.DATE_INPUT_FORMATS) {
+    const formats = window.django.formats.DATE_INPUT_FORMATS.filter((f) => f !== "%Y-%m-%d");
+    window.django.formats.DATE_INPUT_FORMATS = ["%Y-%m-%d"].concat(formats);
+  }
+
+  function offer(kind, value) {
+    const chosen = kind.value;
+    for (const option of value.options) {
+      const fits = !chosen || (option.dataset.kinds || "").split(" ").includes(chosen);
+      option.hidden = !fits;
+      option.disabled = !fits;
+    }
+    const selected = value.options[value.selectedIndex];
+    if (!selected || selected.disabled) {
+      const first = Array.from(value.options).find((option) => !option.disabled);
+      if (first) first.selected = true;
+    }
+  }
+
+  function start() {
+    const kind = document.getElementById("id_kind");
+    const value = document.getElementById("id_value");
+    if (!kind || !value || !value.options) return;
+    offer(kind, value);
+    kind.addEventListener("change", () => offer(kind, value));
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
