@@ -1,9 +1,11 @@
-"""Presentation helpers over the selectors' rows: the treaty table's sort keys and the map's shapes.
+"""Presentation helpers over the selectors' rows: the treaty table's sort keys, the map's shapes,
+and what a page says of a date outside a treaty's life.
 
-No status rule and no summary here: how rows already read are ordered on a page, and which
-row each drawn map shape shows.
+No status rule and no summary here: how rows already read are ordered on a page, which
+row each drawn map shape shows, and which notice a date calls for.
 """
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -11,6 +13,7 @@ from typing import Protocol, TypeVar
 from countries.models import Country
 from countries.selectors import country_stand_ins
 from treaties.choices import STATUS_ORDER
+from treaties.models import Treaty
 from treaties.status import CountryStatus
 
 
@@ -70,3 +73,38 @@ def status_map_shapes(*, rows: Iterable[StatusRowLike], codes: Iterable[str]) ->
             row = rows_by_id.get(country.pk) or rows_by_id.get(stand_ins.get(country.pk, 0))
         shapes.append(MapShape(code=code, country=country, row=row))
     return shapes
+
+
+def treaty_start(treaty: Treaty) -> datetime.date | None:
+    """The day the treaty came into being: its adoption, else its opening for signature (None: unknown)."""
+    return treaty.adopted or treaty.opened_for_signature
+
+
+def treaty_not_yet(treaty: Treaty, on: datetime.date) -> bool:
+    """Whether the treaty did not exist yet on `on`: no state could stand anywhere towards it."""
+    start = treaty_start(treaty)
+    return start is not None and on < start
+
+
+@dataclass(frozen=True, slots=True)
+class DateNotice:
+    """What a page says of a date outside a treaty's life (templates/includes/date_notice.html).
+
+    `not_yet`: the treaty did not exist on `on` (the page shows no status table, map or counts);
+    else `on` is after `today` and the figures are the record as known today.
+    """
+
+    on: datetime.date
+    today: datetime.date
+    not_yet: bool
+    treaty: Treaty | None = None
+    start: datetime.date | None = None
+
+
+def date_notice(*, on: datetime.date, today: datetime.date, treaty: Treaty | None = None) -> DateNotice | None:
+    """The notice a page shows for `on`: before `treaty` existed, or in the future; None for any other date."""
+    if treaty is not None and treaty_not_yet(treaty, on):
+        return DateNotice(on=on, today=today, not_yet=True, treaty=treaty, start=treaty_start(treaty))
+    if on > today:
+        return DateNotice(on=on, today=today, not_yet=False, treaty=treaty)
+    return None

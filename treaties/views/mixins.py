@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 
@@ -18,6 +19,7 @@ from treaties.choices import CountBasis
 from treaties.filtersets import StatusEventFilterSet
 from treaties.forms import AsOfForm
 from treaties.models import Treaty
+from treaties.presentation import date_notice
 from treaties.selectors import NO_REGION, status_event_list
 
 DEFAULT_SCHEME = "m49"
@@ -100,7 +102,11 @@ def scheme_region_or_404(scheme: str, region: str) -> tuple[RegionScheme, Region
 
 
 class AsOfMixin:
-    """Reads `date` and `count` from the URL; a malformed value gets a 400 page, not a 500."""
+    """Reads `date` and `count` from the URL; a malformed value gets a 400 page, not a 500.
+
+    A date before the treaty existed or after today is still answered (200, the URL's date kept):
+    `date_context` says so, once for every page (templates/includes/date_notice.html).
+    """
 
     on: datetime.date
     count: str
@@ -123,7 +129,13 @@ class AsOfMixin:
             "count": self.count,
             "count_label": self.count_label,
             "as_of_form": self.as_of_form,
+            **self.date_context(),
         }
+
+    def date_context(self, treaty: Treaty | None = None) -> dict:
+        """`date_notice` (None for an ordinary date) and `treaty_not_yet`: the treaty did not exist on the date."""
+        notice = date_notice(on=self.on, today=timezone.localdate(), treaty=treaty)
+        return {"date_notice": notice, "treaty_not_yet": notice is not None and notice.not_yet}
 
 
 class TreatyChoiceMixin(AsOfMixin):
@@ -136,7 +148,12 @@ class TreatyChoiceMixin(AsOfMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def as_of_context(self) -> dict:
-        return {**super().as_of_context(), "treaty": self.treaty, "treaties": Treaty.objects.order_by("short_name")}
+        return {
+            **super().as_of_context(),
+            **self.date_context(self.treaty),
+            "treaty": self.treaty,
+            "treaties": Treaty.objects.order_by("short_name"),
+        }
 
     def state_query(self) -> str:
         """The view's state as a query string, for links that keep it."""

@@ -18,6 +18,7 @@ from treaties.charts import Series, time_series_svg
 from treaties.choices import LegalStatus
 from treaties.maps import COLOURS, status_legend, status_map_svg, world_shapes
 from treaties.models import Treaty
+from treaties.presentation import treaty_not_yet
 from treaties.selectors import (
     STATUS_SORTS,
     SummaryRow,
@@ -108,6 +109,7 @@ class TreatyDetailView(AsOfMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             **self.as_of_context(),
+            **self.date_context(treaty),
             "treaty": treaty,
             "rows": sort_status_rows(rows, self.sort),
             "sort": self.sort,
@@ -137,10 +139,13 @@ class CountryDetailView(AsOfMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         country = get_object_or_404(Country, iso3=self.kwargs["iso3"].upper())
+        profile = country_profile(country=country, on=self.on, count=self.count)
         return {
             **super().get_context_data(**kwargs),
             **self.as_of_context(),
-            "profile": country_profile(country=country, on=self.on, count=self.count),
+            "profile": profile,
+            "not_yet": {s.treaty.pk for s in profile.standings if treaty_not_yet(s.treaty, self.on)},
+            "freshness_live": True,
         }
 
 
@@ -158,6 +163,7 @@ class RegionDetailView(TreatyChoiceMixin, TemplateView):
             "scheme": scheme,
             "region": region,
             "rows": rows,
+            "freshness_live": True,
             "counts": status_counts(row.status for row in rows),
         }
 
@@ -176,6 +182,7 @@ class ForumDetailView(TreatyChoiceMixin, TemplateView):
             **self.as_of_context(),
             "forum": forum,
             "members": members,
+            "freshness_live": True,
             "counts": status_counts(row.status for row in voting),
         }
 
