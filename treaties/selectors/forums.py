@@ -17,6 +17,7 @@ class ForumMemberRow:
     country: Country
     membership: ForumMembership
     status: CountryStatus
+    stance_date: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,14 @@ def _seated(
             (by_holder[a] for a in lineage.get(country_id, ()) if a in by_holder), None
         )
         if seat is not None:
-            rows.append(ForumMemberRow(country=status_row.country, membership=seat, status=status_row.status))
+            rows.append(
+                ForumMemberRow(
+                    country=status_row.country,
+                    membership=seat,
+                    status=status_row.status,
+                    stance_date=status_row.stance_date,
+                )
+            )
     counted = {row.membership.pk for row in rows}
     not_counted = [s for s in seats if s.pk not in counted and not s.country.participant]
     return ForumMembers(rows=rows, not_counted=not_counted)

@@ -11,7 +11,7 @@ from countries.models import Country, Forum, Region, RegionAssignment, RegionSch
 from countries.selectors import country_lineage_map
 from treaties.choices import LEGAL_KINDS, EventKind
 from treaties.models import StatusEvent, Treaty
-from treaties.status import Act, CountryStatus, country_status
+from treaties.status import Act, CountryStatus, country_status, current_stance
 from treaties.summaries import counts_of
 
 # The event list's order: a total order that depends only on what an event records, not on
@@ -31,6 +31,23 @@ class StatusRow:
 
     country: Country
     status: CountryStatus
+    # Since when the stance in `status.stance` has been held (None without a current stance).
+    stance_date: datetime.date | None = None
+
+
+def stance_since(acts: Iterable[Act], on: datetime.date) -> datetime.date | None:
+    """Since when the stance in force on `on` has been held: the first of the unbroken run of
+    declarations of that same value that ends with the latest one (None when no stance holds).
+    Pure: it reads the acts the status rule already has."""
+    stances = sorted((a for a in acts if a.kind == EventKind.STANCE and a.date <= on), key=lambda a: a.date)
+    if not current_stance(stances, on):
+        return None
+    since = stances[-1]
+    for earlier in reversed(stances[:-1]):
+        if earlier.value != since.value or (earlier.end_date is not None and earlier.end_date <= since.date):
+            break
+        since = earlier
+    return since.date
 
 
 def treaty_acts_by_country(*, treaty: Treaty, on: datetime.date) -> dict[int, list[Act]]:
@@ -57,7 +74,7 @@ def treaty_status_rows(
 
     Three queries whatever the number of countries or events: the participants, the
     continuations between states (unless the caller passes the `lineage` it already read),
-    and the treaty's events.
+    and the treaty's events. Each row carries since when its stance has been held, from the same events.
     """
     countries = list(Country.objects.participants().existing_on(on).order_by("name"))
     if lineage is None:
@@ -68,7 +85,10 @@ def treaty_status_rows(
     for country in countries:
         own = acts.get(country.pk, [])
         inherited = [act for ancestor in lineage.get(country.pk, ()) for act in acts.get(ancestor, [])]
-        rows.append(StatusRow(country=country, status=country_status(rule, [*own, *inherited], on, count)))
+        country_acts = [*own, *inherited]
+        status = country_status(rule, country_acts, on, count)
+        since = stance_since(country_acts, on) if status.stance else None
+        rows.append(StatusRow(country=country, status=status, stance_date=since))
     return rows
 
 
