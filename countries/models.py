@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from countries.choices import CountryKind, DatePrecision, MembershipRole
 from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
+from ottawa_tracker.versioning import version_field
 
 
 def _source_errors(source: str, *, required: bool = True) -> dict[str, str]:
@@ -46,9 +47,7 @@ class Country(models.Model):
     valid_from = models.DateField(null=True, blank=True, help_text="When the state came into being, if after 1945.")
     valid_until = models.DateField(null=True, blank=True, help_text="The day the state ceased to exist.")
     source = models.TextField(blank=True, help_text="Where the codes, names and dates come from.")
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
-    )
+    version = version_field()
 
     history = HistoricalRecords()
     objects = CountryQuerySet.as_manager()
@@ -197,9 +196,7 @@ class RegionAssignment(models.Model):
     note = models.TextField(blank=True)
     source = models.TextField(blank=True)
 
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
-    )
+    version = version_field()
 
     history = HistoricalRecords()
 
@@ -258,9 +255,7 @@ class ForumMembership(models.Model):
     start_source = models.TextField(blank=True)
     note = models.TextField(blank=True)
 
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
-    )
+    version = version_field()
 
     history = HistoricalRecords()
     objects = ForumMembershipQuerySet.as_manager()

@@ -31,6 +31,13 @@ CHANGES_LISTED = 5
 VALUE_CHARS = 60
 
 
+def version_field() -> models.PositiveIntegerField:
+    """The `version` column of a versioned model: bumped by every write, never edited by hand."""
+    return models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
+    )
+
+
 @dataclass(frozen=True)
 class Change:
     """One history entry written after the version a writer read."""

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from countries.models import Country
 from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
+from ottawa_tracker.versioning import version_field
 from treaties.choices import (
     CONSENT_KINDS,
     KIND_VALUES,
@@ -54,9 +55,7 @@ class Treaty(models.Model):
         help_text="The day the treaty closed for signature; a signature must be dated before it (Ottawa, "
         "art. 15: open until its entry into force, so 1999-03-01). Blank while it is still open.",
     )
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
-    )
+    version = version_field()
 
     history = HistoricalRecords()
 
@@ -166,9 +165,7 @@ class StatusEvent(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
-    )
+    version = version_field()
     retracted_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When staff took the event back; it no longer counts."
     )
