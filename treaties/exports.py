@@ -1,7 +1,7 @@
 """CSV columns and row generators; `ottawa_tracker.csvio` streams them."""
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.conf import settings
 from django.db import connections
@@ -180,3 +180,38 @@ def summary_series_rows(rows: Iterable[SummaryRow], grouping: str) -> Iterator[t
     for row in rows:
         group = row.forum.slug if row.forum else row.label
         yield (row.date, grouping, group, *(getattr(row, name) for name in REPORTED_FIGURES))
+
+
+def series_group_column(row: SummaryRow) -> str:
+    """A group's column in the wide series: the slug of its page (`/forums/<slug>/`, `/regions/<scheme>/<slug>/`),
+    `no-region` for the participants a scheme leaves out, `world` for all participants."""
+    if row.forum is not None:
+        return row.forum.slug
+    if row.region is not None:
+        return row.region.slug
+    return "no-region" if row.is_no_region else row.key
+
+
+def summary_series_wide(rows: Sequence[SummaryRow], figure: str) -> tuple[tuple[str, ...], list[tuple]]:
+    """The series as a row per date and a column per group: (header, rows).
+
+    `rows` are a panel's summaries by date (`summary_time_series`, perhaps cut to its year ends). The
+    header is `date`, then each group's `series_group_column`, in the pages' order (by name, "no region"
+    last); each cell is the group's `figure` (one of REPORTED_FIGURES) on the date, empty where the group
+    has no summary. A "no region" group that never held a participant gets no column, as the pages
+    leave out its empty row.
+    """
+    latest: dict[str, SummaryRow] = {}
+    counted: set[str] = set()
+    by_date: dict[datetime.date, dict[str, object]] = {}
+    for row in rows:
+        latest[row.key] = row
+        if row.countries:
+            counted.add(row.key)
+        by_date.setdefault(row.date, {})[row.key] = getattr(row, figure)
+    keys = sorted(
+        (key for key, row in latest.items() if key in counted or not row.is_no_region),
+        key=lambda key: (latest[key].is_no_region, latest[key].label.casefold(), key),
+    )
+    header = ("date", *(series_group_column(latest[key]) for key in keys))
+    return header, [(day, *(values.get(key) for key in keys)) for day, values in by_date.items()]

@@ -1,8 +1,9 @@
-"""Presentation helpers over the selectors' rows: the treaty table's sort keys, the map's shapes,
-and what a page says of a date outside a treaty's life.
+"""Presentation helpers over the selectors' rows: the status tables' sort keys and filters, the map's
+shapes, and what a page says of a date outside a treaty's life.
 
-No status rule and no summary here: how rows already read are ordered on a page, which
-row each drawn map shape shows, and which notice a date calls for.
+No status rule and no summary here: how rows already read are ordered and narrowed on a page
+(the treaty, forum, region and compare tables alike, through `views.mixins.StatusTableMixin`),
+which row each drawn map shape shows, and which notice a date calls for.
 """
 
 import datetime
@@ -10,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from countries.choices import MembershipRole
 from countries.models import Country
 from countries.selectors import country_stand_ins
-from treaties.choices import STATUS_ORDER
+from treaties.choices import STATUS_ORDER, LegalStatus, Stance
 from treaties.models import Treaty
 from treaties.status import CountryStatus
 
@@ -29,23 +31,106 @@ class StatusRowLike(Protocol):
 
 R = TypeVar("R", bound=StatusRowLike)
 
-# The treaty table's sortable columns: URL value → the value sorted on (None sorts last).
+
+def _order(values) -> dict[str, int]:
+    """Each value's place in a choices order, for sorting by it."""
+    return {str(value): place for place, value in enumerate(values)}
+
+
+_STATUS_PLACE = _order(STATUS_ORDER)
+_STANCE_PLACE = _order(Stance)
+_ROLE_PLACE = _order(MembershipRole)
+
+
+def _role(row) -> int | None:
+    """A forum seat's role (members, observers, partners); None for a row without a seat."""
+    membership = getattr(row, "membership", None)
+    return _ROLE_PLACE.get(membership.role, len(_ROLE_PLACE)) if membership is not None else None
+
+
+def _stance(row: StatusRowLike) -> int | None:
+    """The declared stance (supporters, undecided, opposed); None without one."""
+    stance = row.status.stance
+    return _STANCE_PLACE.get(stance, len(_STANCE_PLACE)) if stance else None
+
+
+# The per-country status table's sortable columns, in the table's order: URL value → the value
+# sorted on (None sorts last). `on_board` sorts "no" before "yes"; `role` needs rows with a
+# forum seat (`ROLE_SORT`), so only a forum's table offers it.
 STATUS_SORTS = {
     "country": lambda r: r.country.name,
-    "status": lambda r: STATUS_ORDER.index(r.status.status),
+    "role": _role,
+    "status": lambda r: _STATUS_PLACE[r.status.status],
+    "on_board": lambda r: r.status.on_board,
+    "stance": _stance,
     "signature": lambda r: r.status.signature_date,
     "consent": lambda r: r.status.consent_date,
     "in_force": lambda r: r.status.in_force_date,
     "withdrawal": lambda r: r.status.withdrawal_notice_date,
 }
+ROLE_SORT = "role"
+DEFAULT_SORT = "country"
+
+# How the sort menu names each column's two orders: key → (column, ascending, descending).
+SORT_LABELS = {
+    "country": ("Country", "A to Z", "Z to A"),
+    "role": ("Role", "members first", "partners first"),
+    "status": ("Status", "States Parties first", "non-signatories first"),
+    "on_board": ("On board", "not on board first", "on board first"),
+    "stance": ("Stance", "supporters first", "opposed first"),
+    "signature": ("Signature", "earliest first", "latest first"),
+    "consent": ("Consent", "earliest first", "latest first"),
+    "in_force": ("Entry into force", "earliest first", "latest first"),
+    "withdrawal": ("Withdrawal", "earliest first", "latest first"),
+}
+
+
+def status_sorts(*, role: bool = False) -> list[str]:
+    """The sort keys a status table offers: every column, `role` only where rows have a forum seat."""
+    return [key for key in STATUS_SORTS if role or key != ROLE_SORT]
+
+
+def status_sort_choices(*, role: bool = False) -> list[tuple[str, str]]:
+    """The sort menu: each key ascending, then `-key` descending, labelled in words."""
+    choices = []
+    for key in status_sorts(role=role):
+        column, ascending, descending = SORT_LABELS[key]
+        choices += [(key, f"{column}, {ascending}"), (f"-{key}", f"{column}, {descending}")]
+    return choices
 
 
 def sort_status_rows(rows: Sequence[R], sort: str) -> list[R]:
-    """Rows sorted by a column of STATUS_SORTS (`-` prefix: descending), then by name; blanks last."""
+    """Rows sorted by a column of STATUS_SORTS (`-` prefix: descending); ties and blanks by name, A to Z;
+    blanks last either way."""
     key = STATUS_SORTS[sort.removeprefix("-")]
-    present = [r for r in rows if key(r) is not None]
-    present.sort(key=lambda r: (key(r), r.country.name), reverse=sort.startswith("-"))
-    return present + sorted((r for r in rows if key(r) is None), key=lambda r: r.country.name)
+    by_name = sorted(rows, key=lambda r: r.country.name)
+    present = [r for r in by_name if key(r) is not None]
+    present.sort(key=key, reverse=sort.startswith("-"))  # stable: ties keep the name order
+    return present + [r for r in by_name if key(r) is None]
+
+
+# What a status table can be narrowed to (`?show=`): URL value → label. The default shows every row.
+SHOW_ALL = "all"
+SHOW_CHOICES = {
+    SHOW_ALL: "All",
+    "on_board": "On board",
+    "not_on_board": "Not on board",
+    **{str(status): LegalStatus(status).label for status in STATUS_ORDER},
+}
+# The ones offered as one-click links above the table.
+SHOW_QUICK = (SHOW_ALL, "on_board", "not_on_board")
+
+
+def filter_status_rows(rows: Iterable[R], show: str) -> list[R]:
+    """The rows `show` keeps (a SHOW_CHOICES key): all, on board or not, or one legal status; order kept."""
+    if show == SHOW_ALL:
+        return list(rows)
+    if show in ("on_board", "not_on_board"):
+        wanted = show == "on_board"
+        return [r for r in rows if r.status.on_board == wanted]
+    if show not in SHOW_CHOICES:
+        raise ValueError(f"unknown show {show!r}")
+    return [r for r in rows if r.status.status == show]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import BooleanField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from countries.choices import MembershipRole
@@ -147,6 +149,67 @@ def summary_time_series(
         _row(values[1:-1], on=values[0], count=count, scheme=scheme, computed_at=values[-1], pending=freshness.pending)
         for values in stored
     ]
+
+
+def group_time_series(
+    *, treaty: Treaty, count: str, panel: str, key: str, scheme: RegionScheme | None = None
+) -> list[SummaryRow]:
+    """One grouping's stored summaries, oldest first: a forum's or a region's "over time" chart and table.
+
+    `key` is the grouping (`forum:<id>`, `region:<id>` or `noregion:<scheme id>`), `panel` the panel
+    it belongs to (`scheme_panel(scheme.pk)` or FORUMS_PANEL). One query, whatever the number of
+    dates: only that grouping's rows are read, and the mark's `pending` comes with them.
+    """
+    return _stored_series(treaty=treaty, count=count, panel=panel, scheme=scheme, grouping=key)
+
+
+def forum_time_series(*, treaty: Treaty, count: str, forum: Forum) -> list[SummaryRow]:
+    """A forum's members over time (role `member`), from the stored summaries: one query."""
+    return group_time_series(treaty=treaty, count=count, panel=FORUMS_PANEL, key=f"forum:{forum.pk}")
+
+
+def region_time_series(*, treaty: Treaty, count: str, scheme: RegionScheme, region: Region | None) -> list[SummaryRow]:
+    """A region's participants over time, or (region None) those the scheme leaves out: one query."""
+    key = f"region:{region.pk}" if region is not None else f"noregion:{scheme.pk}"
+    return group_time_series(treaty=treaty, count=count, panel=scheme_panel(scheme.pk), key=key, scheme=scheme)
+
+
+def panel_time_series(
+    *, treaty: Treaty, count: str, panel: str, scheme: RegionScheme | None = None
+) -> dict[str, list[SummaryRow]]:
+    """Every grouping of a panel over time: its key to its stored summaries, oldest first. One query.
+
+    In the pages' order (by name, "no region" last); a "no region" grouping that never held a
+    participant is left out, as the dashboards leave out its empty row.
+    """
+    by_key: dict[str, list[SummaryRow]] = defaultdict(list)
+    for row in _stored_series(treaty=treaty, count=count, panel=panel, scheme=scheme):
+        by_key[row.key].append(row)
+    kept = [
+        (key, rows) for key, rows in by_key.items() if not (rows[0].is_no_region and not any(r.countries for r in rows))
+    ]
+    kept.sort(key=lambda item: (item[1][-1].is_no_region, item[1][-1].label.casefold(), item[0]))
+    return dict(kept)
+
+
+def _stored_series(
+    *, treaty: Treaty, count: str, panel: str, scheme: RegionScheme | None, grouping: str | None = None
+) -> list[SummaryRow]:
+    """Stored summaries of a panel (or one grouping of it) by date then label, in one query.
+
+    The mark's `pending` is read in the same statement (a subquery), not by `summary_freshness`,
+    so that a page adding a chart adds one query.
+    """
+    stored = Summary.objects.filter(treaty=treaty, panel=panel, count=count)
+    if grouping is not None:
+        stored = stored.filter(grouping=grouping)
+    mark = SummaryMark.objects.filter(pk=OuterRef("treaty_id")).values("pending")[:1]
+    values = (
+        stored.annotate(mark_pending=Coalesce(Subquery(mark), Value(False), output_field=BooleanField()))
+        .order_by("date", "label")
+        .values_list("date", *_COLUMNS, "computed_at", "mark_pending")
+    )
+    return [_row(v[1:-2], on=v[0], count=count, scheme=scheme, computed_at=v[-2], pending=bool(v[-1])) for v in values]
 
 
 def summary_panel_from_events(*, treaty: Treaty, panel: str, on: datetime.date, count: str) -> list[PanelValues]:

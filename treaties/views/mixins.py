@@ -1,4 +1,5 @@
-"""What the pages and the CSV views share: reading the URL's state, the 400 page, the CSV response."""
+"""What the pages and the CSV views share: reading the URL's state, the 400 page, the CSV response,
+and the per-country status table's order and filter."""
 
 import datetime
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,18 @@ from treaties.choices import CountBasis
 from treaties.filtersets import StatusEventFilterSet
 from treaties.forms import AsOfForm
 from treaties.models import Treaty
-from treaties.presentation import date_notice
+from treaties.presentation import (
+    DEFAULT_SORT,
+    SHOW_ALL,
+    SHOW_CHOICES,
+    SHOW_QUICK,
+    R,
+    date_notice,
+    filter_status_rows,
+    sort_status_rows,
+    status_sort_choices,
+    status_sorts,
+)
 from treaties.selectors import NO_REGION, status_event_list
 
 DEFAULT_SCHEME = "m49"
@@ -79,14 +91,20 @@ def correction_context(request: HttpRequest, form: forms.Form, *, fields: Sequen
             entry["value"] = Truncator(sent[0] if sent else "").chars(SHOWN_CHARS)
             entry["is_date"] = isinstance(field, forms.DateField)
         corrections.append(entry)
+    return {"corrections": corrections, "kept": kept_params(request, exclude=names), "submit": submit}
+
+
+def kept_params(request: HttpRequest, *, exclude: Sequence[str]) -> list[tuple[str, str]]:
+    """The request's other parameters, for a form's hidden fields: not those in `exclude`, nor the page
+    number, nor blank or overlong values, and at most KEPT_PARAMS of them."""
     kept = [
         (name, value)
         for name, values in request.GET.lists()
-        if name not in names and name != "page"
+        if name not in exclude and name != "page"
         for value in values
         if value.strip() and len(value) <= KEPT_CHARS
     ]
-    return {"corrections": corrections, "kept": kept[:KEPT_PARAMS], "submit": submit}
+    return kept[:KEPT_PARAMS]
 
 
 def chosen_scheme_or_404(request: HttpRequest) -> RegionScheme:
@@ -174,6 +192,82 @@ class EventFilterMixin:
     def filter_context(self) -> dict:
         """The filters chosen, and the query string that keeps them in links (empty values left out)."""
         return {"chosen": self.filterset.chosen(), "query": self.filterset.query_string()}
+
+
+class StatusTableForm(forms.Form):
+    """A status table's order (`sort`: a column, `-` to reverse) and filter (`show`); blank: the default."""
+
+    sort = forms.ChoiceField(label="Sort by", required=False)
+    show = forms.ChoiceField(label="Show", required=False, choices=list(SHOW_CHOICES.items()))
+
+    def __init__(self, data, *, role: bool = False):
+        super().__init__(data)
+        sort, show = self.fields["sort"], self.fields["show"]
+        sort.choices = status_sort_choices(role=role)
+        sort.error_messages["invalid_choice"] = (
+            f"Sort by one of: {', '.join(status_sorts(role=role))} (with - to reverse)."
+        )
+        show.error_messages["invalid_choice"] = f"Show one of: {', '.join(SHOW_CHOICES)}."
+
+
+class StatusTableMixin:
+    """The per-country status table's `sort` and `show`, for a page and its CSV alike ("export what you see").
+
+    `sort` is a column (`treaties.presentation.STATUS_SORTS`, `-` to reverse; by country when absent;
+    `role` only where `table_role`, a forum's seats); `show` narrows the rows to `all` (the default),
+    `on_board`, `not_on_board` or one legal status (`SHOW_CHOICES`). An unknown value is a 400 that
+    offers the menus again. Read in `dispatch`, so that a view's own `get` (the CSV views) is covered;
+    list it after AsOfMixin, which reads the date first. The headline counts stay those of every row:
+    `show` narrows the table only.
+    """
+
+    request: HttpRequest
+    table_role = False
+    sort: str
+    show: str
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.table_form = StatusTableForm(request.GET, role=self.table_role)
+        if not self.table_form.is_valid():
+            return bad_request(request, self.table_form.errors, form=self.table_form, submit="Apply")
+        self.sort = self.table_form.cleaned_data["sort"] or DEFAULT_SORT
+        self.show = self.table_form.cleaned_data["show"] or SHOW_ALL
+        return super().dispatch(request, *args, **kwargs)
+
+    def table_rows(self, rows: Sequence[R]) -> list[R]:
+        """The rows `show` keeps, in the `sort` order."""
+        return sort_status_rows(filter_status_rows(rows, self.show), self.sort)
+
+    def table_context(self, rows: Sequence[R]) -> dict:
+        """`rows` as the table shows them, and `rows_total`: how many there are before `show` narrows them."""
+        return {"rows": self.table_rows(rows), "rows_total": len(rows)}
+
+    def table_query(self) -> str:
+        """The table's state as query parameters to append to a link (`&show=…&sort=…`), defaults left out."""
+        state = {"show": self.show} if self.show != SHOW_ALL else {}
+        if self.sort != DEFAULT_SORT:
+            state["sort"] = self.sort
+        return "&" + urlencode(state) if state else ""
+
+    @property
+    def show_part(self) -> str:
+        """What a CSV's file name adds for the filter (`not_on_board` → not-on-board); nothing for all rows."""
+        return "" if self.show == SHOW_ALL else self.show
+
+    def get_context_data(self, **kwargs) -> dict:
+        """What templates/includes/status_table.html and show_filter.html read, beside `table_context`'s rows."""
+        return {
+            **super().get_context_data(**kwargs),
+            "sort": self.sort,
+            "show": self.show,
+            "show_label": SHOW_CHOICES[self.show],
+            "show_choices": list(SHOW_CHOICES.items()),
+            "show_quick": [(value, SHOW_CHOICES[value]) for value in SHOW_QUICK],
+            "sort_choices": self.table_form.fields["sort"].choices,
+            "show_role": self.table_role,
+            "table_kept": kept_params(self.request, exclude=("sort", "show")),
+            "table_query": self.table_query(),
+        }
 
 
 class CsvExportMixin(ExportLimitMixin):

@@ -14,22 +14,23 @@ from django.views.generic import ListView, TemplateView
 
 from countries.choices import MembershipRole
 from countries.models import Country, Forum, RegionScheme
-from treaties.charts import Series, time_series_svg
+from treaties.charts import Series, groups_over_time, over_time, time_series_svg
 from treaties.choices import LegalStatus
 from treaties.maps import COLOURS, status_legend, status_map_svg, world_shapes
 from treaties.models import Treaty
 from treaties.presentation import treaty_not_yet
 from treaties.selectors import (
-    STATUS_SORTS,
     SummaryRow,
     country_profile,
     event_filter_choices,
     forum_member_rows,
     forum_summary_rows,
+    forum_time_series,
     latest_events,
+    panel_time_series,
     region_country_rows,
     region_summary_rows,
-    sort_status_rows,
+    region_time_series,
     status_counts,
     status_map_shapes,
     summary_freshness,
@@ -37,10 +38,12 @@ from treaties.selectors import (
     treaty_status_rows,
     world_summary,
 )
+from treaties.summaries import FORUMS_PANEL, scheme_panel
 from treaties.views.mixins import (
     DEFAULT_SCHEME,
     AsOfMixin,
     EventFilterMixin,
+    StatusTableMixin,
     TreatyChoiceMixin,
     bad_request,
     chosen_scheme_or_404,
@@ -92,16 +95,11 @@ class HomeView(TreatyChoiceMixin, TemplateView):
         }
 
 
-class TreatyDetailView(AsOfMixin, TemplateView):
-    """The depositary's table: participant, signature, consent, entry into force, withdrawal; sortable."""
+class TreatyDetailView(AsOfMixin, StatusTableMixin, TemplateView):
+    """The depositary's table: participant, signature, consent, entry into force, withdrawal; sortable and
+    filterable (`sort`, `show`: StatusTableMixin), the counts of every participant above it."""
 
     template_name = "treaties/treaty_detail.html"
-
-    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.sort = request.GET.get("sort") or "country"
-        if self.sort.removeprefix("-") not in STATUS_SORTS:
-            return bad_request(request, {"sort": [f"Sort by one of: {', '.join(STATUS_SORTS)} (with - to reverse)."]})
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
         treaty = get_object_or_404(Treaty, slug=self.kwargs["slug"])
@@ -111,8 +109,7 @@ class TreatyDetailView(AsOfMixin, TemplateView):
             **self.as_of_context(),
             **self.date_context(treaty),
             "treaty": treaty,
-            "rows": sort_status_rows(rows, self.sort),
-            "sort": self.sort,
+            **self.table_context(rows),
             "counts": status_counts(row.status for row in rows),
             **summary_context(treaty=treaty, on=self.on, count=self.count),
         }
@@ -149,8 +146,9 @@ class CountryDetailView(AsOfMixin, TemplateView):
         }
 
 
-class RegionDetailView(TreatyChoiceMixin, TemplateView):
-    """One region's participants on the date, with their status; `no-region` lists those in none."""
+class RegionDetailView(TreatyChoiceMixin, StatusTableMixin, TemplateView):
+    """One region's participants on the date, with their status; `no-region` lists those in none.
+    The table is sortable and filterable (StatusTableMixin); the counts are of every participant."""
 
     template_name = "treaties/region_detail.html"
 
@@ -162,14 +160,22 @@ class RegionDetailView(TreatyChoiceMixin, TemplateView):
             **self.as_of_context(),
             "scheme": scheme,
             "region": region,
-            "rows": rows,
+            **self.table_context(rows),
             "freshness_live": True,
             "counts": status_counts(row.status for row in rows),
+            "over_time": over_time(
+                region_time_series(treaty=self.treaty, count=self.count, scheme=scheme, region=region),
+                title=f"{region.name if region else 'In no region'}: States Parties and states on board "
+                f"the {self.treaty.short_name} over time, counted {self.count_label}",
+            ),
         }
 
 
-class ForumDetailView(TreatyChoiceMixin, TemplateView):
-    """A forum's members on the date with their role and status, and the headline count."""
+class ForumDetailView(TreatyChoiceMixin, StatusTableMixin, TemplateView):
+    """A forum's members on the date with their role and status, and the headline count.
+    The seats' table is sortable (by role too) and filterable; the counts are of every voting member."""
+
+    table_role = True
 
     template_name = "treaties/forum_detail.html"
 
@@ -182,8 +188,14 @@ class ForumDetailView(TreatyChoiceMixin, TemplateView):
             **self.as_of_context(),
             "forum": forum,
             "members": members,
+            **self.table_context(members.rows),
             "freshness_live": True,
             "counts": status_counts(row.status for row in voting),
+            "over_time": over_time(
+                forum_time_series(treaty=self.treaty, count=self.count, forum=forum),
+                title=f"{forum.name}: members that are States Parties and on board the {self.treaty.short_name} "
+                f"over time, counted {self.count_label}",
+            ),
         }
 
 
@@ -231,6 +243,11 @@ class RegionListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
             "sort": self.sort,
             "state_query": self.state_query(),
             "total": {key: sum(getattr(row, key) for row in rows) for key in ("countries", "on_board")},
+            "groups_over_time": groups_over_time(
+                panel_time_series(treaty=self.treaty, count=self.count, panel=scheme_panel(scheme.pk), scheme=scheme),
+                title=f"{scheme.name}: states on board the {self.treaty.short_name} over time, "
+                f"counted {self.count_label}",
+            ),
         }
 
 
@@ -248,6 +265,10 @@ class ForumListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
             "rows": self.sorted_rows(rows),
             "sort": self.sort,
             "state_query": self.state_query(),
+            "groups_over_time": groups_over_time(
+                panel_time_series(treaty=self.treaty, count=self.count, panel=FORUMS_PANEL),
+                title=f"Forums: members on board the {self.treaty.short_name} over time, counted {self.count_label}",
+            ),
         }
 
 
