@@ -55,6 +55,7 @@ class TreatyAdmin(ServiceAdmin):
     list_display = (
         "short_name",
         "slug",
+        "parent",
         iso_date("opened_for_signature", "Opened for signature"),
         iso_date("entry_into_force", "Entry into force"),
         "depositary",
@@ -63,7 +64,7 @@ class TreatyAdmin(ServiceAdmin):
     search_fields = ("short_name", "title", "slug", "reference")
     prepopulated_fields = {"slug": ("short_name",)}
     fieldsets = [
-        (None, {"fields": ("short_name", "slug", "title", "depositary", "reference", "url")}),
+        (None, {"fields": ("short_name", "slug", "title", "parent", "depositary", "reference", "url")}),
         (
             "Dates",
             {
@@ -80,9 +81,17 @@ class TreatyAdmin(ServiceAdmin):
         (
             "Rules for one state",
             {
-                "fields": ("late_eif_unit", "late_eif_count", "withdrawal_unit", "withdrawal_count"),
+                "fields": (
+                    "late_eif_unit",
+                    "late_eif_count",
+                    "withdrawal_unit",
+                    "withdrawal_count",
+                    "withdrawal_armed_conflict_hold",
+                    "provisional_application",
+                ),
                 "description": "Entry into force for an instrument deposited after the threshold, and when a "
-                "withdrawal takes effect. Ottawa: the first day of the 6th month; 6 months.",
+                "withdrawal takes effect. Ottawa: the first day of the 6th month; 6 months; an armed conflict "
+                "holds a withdrawal; article 1(1) may be applied provisionally (art. 18).",
             },
         ),
         ("Source", {"fields": ("source",)}),
@@ -94,8 +103,9 @@ class StatusEventAdminForm(VersionedModelForm):
 
     value = StatusEventValueField(
         label="Value",
-        help_text="A stance, a vote or a moratorium's scope; `consent` on a withdrawal of consent only. "
-        "The menu offers the values of the kind chosen.",
+        help_text="A stance, a vote or a moratorium's scope; `consent` on a withdrawal of consent only; the "
+        "territories of a territorial application, e.g. “exclusion: Faroe Islands”. The menu offers the values "
+        "of the kind chosen. A declaration, reservation or objection keeps its text in the note.",
     )
 
     class Meta:

@@ -15,15 +15,39 @@ class EventKind(models.TextChoices):
     EXPORT_MORATORIUM = "export_moratorium", "Export moratorium"
     PRODUCTION_HALTED = "production_halted", "Production halted"
     STOCKPILE_DESTROYED = "stockpile_destroyed", "Stockpile destroyed"
+    # Acts the depositary records beside a State's signature or consent (DESIGN.md, "More kinds of record").
+    PROVISIONAL_APPLICATION = "provisional_application", "Provisional application"
+    DECLARATION = "declaration", "Declaration"
+    RESERVATION = "reservation", "Reservation"
+    OBJECTION = "objection", "Objection"
+    TERRITORIAL_APPLICATION = "territorial_application", "Territorial application"
 
 
 CONSENT_KINDS = frozenset(
     {EventKind.RATIFICATION, EventKind.ACCEPTANCE, EventKind.APPROVAL, EventKind.ACCESSION, EventKind.SUCCESSION}
 )
-# Consent that follows a signature; accession and succession need none.
+# Consent that comes after a signature where there is one; accession and succession need none.
 CONSENT_AFTER_SIGNATURE_KINDS = frozenset({EventKind.RATIFICATION, EventKind.ACCEPTANCE, EventKind.APPROVAL})
+# Consent that needs a signature before it. Acceptance and approval serve either way: with a signature
+# like a ratification, without one like an accession (UN Treaty Handbook; the CCW's Chile, "15 Oct 2003 A",
+# never signed).
+CONSENT_NEEDING_SIGNATURE_KINDS = frozenset({EventKind.RATIFICATION})
 WITHDRAWAL_KINDS = frozenset({EventKind.WITHDRAWAL_NOTICE, EventKind.WITHDRAWAL_EFFECTIVE})
-LEGAL_KINDS = frozenset({EventKind.SIGNATURE} | CONSENT_KINDS | WITHDRAWAL_KINDS)
+# What a State says with its act, as the depositary prints it: the text is in `note`; no change of status.
+STATEMENT_KINDS = frozenset({EventKind.DECLARATION, EventKind.RESERVATION, EventKind.OBJECTION})
+# Depositary acts that accompany the State's own act: recorded by the depositary, shown with that act, and
+# never changing the legal status. Provisional application puts a State on board (treaties/status.py);
+# the others change nothing a count reads.
+DEPOSITARY_ACT_KINDS = frozenset(
+    {EventKind.PROVISIONAL_APPLICATION, EventKind.TERRITORIAL_APPLICATION} | STATEMENT_KINDS
+)
+# The acts that make the legal status (signature, consent, withdrawal) and provisional application, which
+# puts a State on board: what the status rule reads.
+STATUS_KINDS = frozenset({EventKind.SIGNATURE, EventKind.PROVISIONAL_APPLICATION} | CONSENT_KINDS | WITHDRAWAL_KINDS)
+# Every act recorded with the depositary: only a treaty participant makes one, and none precedes the
+# treaty's adoption. The checks of the order of acts (`validation._check_sequence`) read only
+# signatures, consents and withdrawals among them, so a declaration never breaks signature → consent.
+LEGAL_KINDS = frozenset({EventKind.SIGNATURE} | CONSENT_KINDS | WITHDRAWAL_KINDS | DEPOSITARY_ACT_KINDS)
 POSITION_KINDS = frozenset(
     {
         EventKind.STANCE,
@@ -43,8 +67,17 @@ KIND_VALUES: dict[str, tuple[str, ...]] = {
     # bound, and the state stays a signatory (Russia and the CTBT, 2023).
     EventKind.WITHDRAWAL_NOTICE: ("", "consent"),
 }
+# Kinds whose value is free text rather than one of a list: the territories a territorial
+# application extends the treaty to, or excludes from it ("exclusion: Faroe Islands").
+FREE_VALUE_KINDS = frozenset({EventKind.TERRITORIAL_APPLICATION})
 # Kinds whose value is required (the others may be blank).
-KINDS_REQUIRING_VALUE = frozenset({EventKind.STANCE, EventKind.UNGA_VOTE, EventKind.EXPORT_MORATORIUM})
+KINDS_REQUIRING_VALUE = frozenset(
+    {EventKind.STANCE, EventKind.UNGA_VOTE, EventKind.EXPORT_MORATORIUM, EventKind.TERRITORIAL_APPLICATION}
+)
+# Kinds whose `note` carries the text itself and so is required.
+KINDS_REQUIRING_NOTE = STATEMENT_KINDS
+# The longest value: a territorial application names territories; the event CSV's short cells hold 200 characters.
+VALUE_MAX_LENGTH = 200
 
 
 class LegalStatus(models.TextChoices):

@@ -2,9 +2,17 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
 from ottawa_tracker.csvio import unneutralise
-from treaties.choices import KIND_VALUES, KINDS_REQUIRING_VALUE, CountBasis, EventKind
+from treaties.choices import (
+    FREE_VALUE_KINDS,
+    KIND_VALUES,
+    KINDS_REQUIRING_VALUE,
+    VALUE_MAX_LENGTH,
+    CountBasis,
+    EventKind,
+)
 from treaties.imports import max_import_bytes
 from treaties.models import StatusEvent
 
@@ -75,7 +83,7 @@ class StatusEventImportForm(forms.Form):
     iso3 = SharedCharField(error_messages={"required": "Give the country's ISO 3166-1 alpha-3 code."})
     treaty = SharedCharField(error_messages={"required": "Give the treaty's slug, e.g. ottawa."})
     kind = SharedCharField(error_messages={"required": "Give the kind of event, e.g. signature."})
-    value = SharedCharField(required=False, max_length=30)
+    value = SharedCharField(required=False, max_length=VALUE_MAX_LENGTH)
     date = _date_field(required=True)
     effective_date = _date_field(required=False)
     end_date = _date_field(required=False)
@@ -132,11 +140,18 @@ def kind_value_choices() -> list[tuple[str, str, tuple[str, ...]]]:
     return choices
 
 
-class KindValueSelect(forms.Select):
-    """Every value an event can take, each option naming the kinds it fits in `data-kinds`.
+# The label of the text box for the kinds whose value is free text.
+FREE_VALUE_LABEL = "Territories (a territorial application only)"
 
-    Without script the labels say which kind each value belongs to; with it,
-    static/js/admin_event_value.js offers only the values of the kind chosen.
+
+class KindValueSelect(forms.Select):
+    """Every value an event can take, each option naming the kinds it fits in `data-kinds`, and a text
+    box for the kinds whose value is free text (a territorial application's territories).
+
+    Without script the labels say which kind each value belongs to, and the text box says it serves a
+    territorial application only; with it, static/js/admin_event_value.js offers only the values of the
+    kind chosen, and the text box instead of the menu for a free-text kind. The value read back is the
+    text box's for a free-text kind, the menu's otherwise.
     """
 
     def __init__(self, attrs=None):
@@ -150,16 +165,45 @@ class KindValueSelect(forms.Select):
         option["attrs"]["data-kinds"] = " ".join(self.kinds.get(value, ()))
         return option
 
+    def render(self, name, value, attrs=None, renderer=None):
+        listed = value is None or value in self.kinds
+        menu = super().render(name, value if listed else "", attrs, renderer)
+        text_id = f"{(attrs or {}).get('id') or self.attrs.get('id') or f'id_{name}'}_text"
+        return format_html(
+            '{}<p class="kind-free-value" data-kinds="{}"><label for="{}">{}</label> '
+            '<input type="text" name="{}_text" id="{}" value="{}" maxlength="{}" size="60"></p>',
+            menu,
+            " ".join(sorted(FREE_VALUE_KINDS)),
+            text_id,
+            FREE_VALUE_LABEL,
+            name,
+            text_id,
+            "" if listed else value,
+            VALUE_MAX_LENGTH,
+        )
+
+    def value_from_datadict(self, data, files, name):
+        kind_field = f"{name.removesuffix('value')}kind"
+        if data.get(kind_field) in FREE_VALUE_KINDS:
+            return (data.get(f"{name}_text") or "").strip()
+        return super().value_from_datadict(data, files, name)
+
 
 class StatusEventValueField(forms.ChoiceField):
-    """The admin's `value`: chosen from the values each kind takes; whether it fits the kind chosen is
-    checked with the rest of the event (treaties/validation.py), so the message is the one every writer sees."""
+    """The admin's `value`: chosen from the values each kind takes, or written for a free-text kind;
+    whether it fits the kind chosen is checked with the rest of the event (treaties/validation.py), so
+    the message is the one every writer sees."""
 
     widget = KindValueSelect
 
     def __init__(self, **kwargs):
         labels = {value: label for value, label, _kinds in kind_value_choices()}
         super().__init__(choices=list(labels.items()), required=False, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        """Any value: the territories of a territorial application are free text, and every other
+        kind's values are checked against the kind by `status_event_problems`."""
+        return True
 
 
 class EventImportUploadForm(forms.Form):

@@ -1,6 +1,16 @@
-"""Load the shipped treaties and their depositary tables (for now the Ottawa Convention)."""
+"""Load the shipped treaties and what their depositary prints: the participant tables, the declarations,
+reservations and objections, and the end notes with their C.N. notification numbers.
 
-from collections import Counter
+`data/treaties.csv` lists the treaties (a protocol names its `parent`); each names its files in `data/`.
+The threshold of entry into force is not typed in: it is the day the treaty's Nth instrument was
+deposited, found from the table (and from the end notes for states that no longer exist).
+"""
+
+import datetime
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -10,11 +20,12 @@ from countries.models import Country
 from countries.reference import DATA_DIR, REASON, fingerprint, parse_date, read_csv, reference_dataset_apply
 from countries.selectors import country_lineage_map
 from ottawa_tracker.sync import sync_rows
-from treaties.choices import EventKind
+from treaties.choices import CONSENT_KINDS, STATEMENT_KINDS, VALUE_MAX_LENGTH, EventKind
+from treaties.depositary import parse_printed_date, statement_note
 from treaties.models import StatusEvent, Treaty
 from treaties.services.summaries import summary_mark
 from treaties.status import entry_into_force_date, withdrawal_effective_date
-from treaties.validation import retracted_events, status_event_problems
+from treaties.validation import parent_acts_by_country, retracted_events, status_event_problems
 
 TREATY_FIELDS = (
     "short_name",
@@ -24,7 +35,6 @@ TREATY_FIELDS = (
     "signature_closes",
     "entry_into_force",
     "eif_instruments",
-    "eif_threshold_date",
     "late_eif_unit",
     "late_eif_count",
     "withdrawal_unit",
@@ -33,26 +43,104 @@ TREATY_FIELDS = (
     "reference",
     "url",
     "source",
+    "provisional_application",
+    "withdrawal_armed_conflict_hold",
 )
-DATE_FIELDS = {"adopted", "opened_for_signature", "signature_closes", "entry_into_force", "eif_threshold_date"}
+DATE_FIELDS = {"adopted", "opened_for_signature", "signature_closes", "entry_into_force"}
 INT_FIELDS = {"eif_instruments", "late_eif_count", "withdrawal_count"}
+BOOL_FIELDS = {"provisional_application", "withdrawal_armed_conflict_hold"}
+# The day the depositary's pages were read ("STATUS AS AT : 03-02-2026").
+STATUS_AS_AT = "2026-02-03"
+
+# An end note on a state that no longer exists and deposited an instrument the table does not list (CCW
+# note 4: "The German Democratic Republic had signed and ratified the Convention on 10 April 1981 and
+# 20 July 1982, respectively"): its instrument counted towards the treaty's entry into force.
+FORMER_INSTRUMENT_RE = re.compile(
+    r"had signed and ratified the (?:Convention|Treaty|Protocol)\b[^.]*?\bon (?P<signed>\d{1,2} [A-Z][a-z]+ \d{4}) "
+    r"and (?P<ratified>\d{1,2} [A-Z][a-z]+ \d{4}),? respectively"
+)
 
 
-def _treaty_values(row: dict[str, str]) -> dict:
+@dataclass(frozen=True, slots=True)
+class Endnote:
+    """One numbered end note of a depositary page: its kind, its C.N. notification numbers, its text."""
+
+    number: str
+    kind: str
+    cn_numbers: tuple[str, ...]
+    text: str
+
+
+def read_endnotes(name: str, data_dir: Path = DATA_DIR) -> dict[str, Endnote]:
+    """The end notes of a treaty's `<slug>_endnotes.csv` (number,kind,cn_numbers,text), by number; {} without one."""
+    if not name:
+        return {}
+    notes = {}
+    for row in read_csv(name, data_dir):
+        # The notifications as the reader writes them, "C.N.360.2025.TREATIES-XXVI-5", one after another.
+        numbers = tuple(dict.fromkeys(t for t in re.split(r"[\s;,]+", row["cn_numbers"]) if t.startswith("C.N.")))
+        notes[row["number"].strip()] = Endnote(row["number"].strip(), row["kind"], numbers, row["text"])
+    return notes
+
+
+def note_numbers(text: str) -> list[str]:
+    """The note numbers of a participant's `untc_notes` cell ("4", "10, 11", "10;11")."""
+    return re.findall(r"\d+", text or "")
+
+
+def former_state_instruments(notes: Mapping[str, Endnote]) -> list[datetime.date]:
+    """The instruments of states that no longer exist, which the end notes date and the table does not list."""
+    found = []
+    for note in notes.values():
+        if match := FORMER_INSTRUMENT_RE.search(" ".join(note.text.split())):
+            found.append(parse_printed_date(match["ratified"]))
+    return found
+
+
+def eif_threshold(*, instruments: int | None, deposits: list[datetime.date]) -> datetime.date | None:
+    """The day the treaty's Nth instrument of consent was deposited (the 40th for Ottawa), None before it was."""
+    if not instruments or len(deposits) < instruments:
+        return None
+    return sorted(deposits)[instruments - 1]
+
+
+def _treaty_values(row: dict[str, str], *, parents: Mapping[str, int], threshold: datetime.date | None) -> dict:
     values: dict = {"slug": row["slug"]}
     for field in TREATY_FIELDS:
-        raw = row[field]
+        raw = row[field].strip() if field not in {"title", "source"} else row[field]
         if field in DATE_FIELDS:
             values[field] = parse_date(raw)
         elif field in INT_FIELDS:
             values[field] = int(raw) if raw else None
+        elif field in BOOL_FIELDS:
+            values[field] = raw.lower() == "yes"
         else:
             values[field] = raw
+    parent = row["parent"].strip()
+    if parent and parent not in parents:
+        raise CommandError(
+            f"treaties.csv, treaty {row['slug']}: its parent {parent!r} is not a treaty loaded before it; "
+            "list the parent first."
+        )
+    values["parent_id"] = parents.get(parent) if parent else None
+    # The threshold only of a treaty in force (the model requires both or neither).
+    values["eif_threshold_date"] = threshold if values["entry_into_force"] else None
     return values
 
 
 def _depositary_source(treaty: Treaty) -> str:
-    return f"UN Treaty Collection, {treaty.reference}, status as at 2026-02-03: {treaty.url}"
+    return f"UN Treaty Collection, {treaty.reference}, status as at {STATUS_AS_AT}: {treaty.url}"
+
+
+def _with_notes(source: str, numbers: list[str], notes: Mapping[str, Endnote]) -> str:
+    """The source with the depositary's end notes it rests on and their C.N. notifications, as the reader
+    of the depositary's pages writes them (`treaties.depositary.depositary_source`):
+    "(depositary's note 4: C.N.362.2025.TREATIES-XXVI-5)", "(depositary's note 10: …; depositary's note 11: …)"."""
+    cited = []
+    for number in numbers:
+        cns = notes[number].cn_numbers if number in notes else ()
+        cited.append(f"depositary's note {number}" + (f": {', '.join(cns)}" if cns else ""))
+    return f"{source} ({'; '.join(cited)})" if cited else source
 
 
 def _acting_state(country: Country, on, by_id: dict[int, Country], lineage: dict[int, tuple[int, ...]]) -> Country:
@@ -66,13 +154,18 @@ def _acting_state(country: Country, on, by_id: dict[int, Country], lineage: dict
 
 
 def depositary_events(
-    treaty: Treaty, rows: list[dict[str, str]], *, lineage: dict[int, tuple[int, ...]]
+    treaty: Treaty,
+    rows: list[dict[str, str]],
+    *,
+    lineage: dict[int, tuple[int, ...]],
+    endnotes: Mapping[str, Endnote] | None = None,
 ) -> list[StatusEvent]:
     """Turn a depositary table (one row per state) into status events, oldest first per state.
 
     A date is recorded as an effective date only where it differs from what the
     treaty's rule gives (South Sudan's succession, effective from independence).
-    `lineage` is `country_lineage_map()`, read once by the caller.
+    `lineage` is `country_lineage_map()`, read once by the caller; `endnotes` the page's end
+    notes, whose C.N. numbers each source cites beside the note numbers.
     """
     countries = {c.iso3: c for c in Country.objects.all()}
     by_id = {c.pk: c for c in countries.values()}
@@ -82,9 +175,12 @@ def depositary_events(
         country = countries.get(row["iso3"])
         if country is None:
             raise CommandError(f"{row['iso3']} ({row['country']}) is not a known country code")
-        source = _depositary_source(treaty)
-        if row["untc_notes"]:
-            source += f" (depositary's notes {row['untc_notes']})"
+        if endnotes is None:
+            source = _depositary_source(treaty)
+            if row["untc_notes"]:
+                source += f" (depositary's notes {row['untc_notes']})"
+        else:
+            source = _with_notes(_depositary_source(treaty), note_numbers(row["untc_notes"]), endnotes)
         notes = " | ".join(
             filter(
                 None, [row["research_notes"], f"Other sources: {row['other_sources']}" if row["other_sources"] else ""]
@@ -116,11 +212,119 @@ def depositary_events(
             ):
                 effective = stated
             events.append(event(row["consent_kind"], row["consent_date"], effective))
+        if row.get("provisional_application_date"):
+            events.append(event(EventKind.PROVISIONAL_APPLICATION, row["provisional_application_date"]))
         if row["withdrawal_notice_date"]:
             notice = parse_date(row["withdrawal_notice_date"])
             stated = parse_date(row["withdrawal_effective_date"])
             effective = stated if stated and stated != withdrawal_effective_date(rule, notice) else None
             events.append(event(EventKind.WITHDRAWAL_NOTICE, row["withdrawal_notice_date"], effective))
+    return events
+
+
+# What a territorial application says, as the depositary words it: the first pattern that matches names the
+# territories and whether the treaty is extended to them, excluded from them, or limited to them.
+_NAMES = r"(?:the\s+)?(?P<names>[^.;,“”\"]+?)(?=\s+(?:until|unless|for whose)\b|[.;,“”\"]|$)"
+_TERRITORIAL_PATTERNS = (
+    # The UK, 2001: "Extension to the following territories … is responsible: Anguilla, Bermuda …".
+    ("extension", re.compile(r"territories[^:]*?responsible:\s*(?P<names>.+?)(?=\.\s+On \d|\.?$)", re.I)),
+    # Denmark: "the Convention shall not apply to the Faroe Islands"; New Zealand: "shall not extend to Tokelau".
+    ("exclusion", re.compile(r"(?:shall|will|does)\s+not\s+(?:apply|extend)\s+to\s+" + _NAMES, re.I)),
+    # The Netherlands, 2014: "the Territorial Application in respect of the Caribbean part of The Netherlands (…)".
+    ("extension", re.compile(r"territorial application (?:to|in respect of)\s+(?:the\s+)?(?P<names>[^.;]+)", re.I)),
+    # The UK, 2002: "Extension to the Bailiwick of Guernsey, Bailiwick of Jersey and the Isle of Man".
+    ("extension", re.compile(r"extension to\s+(?:the\s+)?(?P<names>[^.;]+)", re.I)),
+    # "be extended to the territory of the Isle of Man", "will apply to Curaçao", "applies to the Hong Kong …".
+    ("extension", re.compile(r"(?:extended|extend|apply|applies)\s+to\s+(?:the\s+territory\s+of\s+)?" + _NAMES, re.I)),
+    # The Netherlands' consent "For the Kingdom in Europe", "On behalf of the Kingdom in Europe".
+    ("limited to", re.compile(r"^(?:on behalf of|for)\s+(?:the\s+)?(?P<names>[^.;]+)", re.I)),
+)
+
+
+def territorial_value(text: str) -> str:
+    """The value of a territorial application: "extension: …", "exclusion: …" or "limited to: …" and the
+    territories named, as far as a short value holds them (the full text stays in the note).
+
+    "Until further notice, the Convention shall not apply to the Faroe Islands" gives
+    "exclusion: Faroe Islands"; the UK's 2001 notice "extension: Anguilla, Bermuda …".
+    """
+    flat = " ".join(text.split())
+    direction, names = "extension", flat
+    for kind, pattern in _TERRITORIAL_PATTERNS:
+        if match := pattern.search(flat):
+            direction, names = kind, match["names"]
+            break
+    names = re.sub(r"^the\s+", "", names.strip(" .;:,…"), flags=re.IGNORECASE)
+    value = f"{direction}: {names}"
+    if len(value) > VALUE_MAX_LENGTH:
+        cut = value[: VALUE_MAX_LENGTH - 1]
+        head = len(direction) + 2
+        value = cut[: cut.rfind(",")] if "," in cut[head:] else cut[: cut.rfind(" ")]
+        value = value.rstrip(" ,;") + "…"
+    return value
+
+
+def _statement_date(row: dict[str, str], acts: Mapping[str, datetime.date]) -> datetime.date | None:
+    """The date of a declaration: the one the depositary prints (the reader dates one made upon signature
+    by the signature), else that of the State's act it was made with: its consent, else its signature."""
+    if row["date"].strip():
+        return parse_date(row["date"].strip())
+    return acts.get("consent") or acts.get("signature")
+
+
+def declaration_events(
+    treaty: Treaty,
+    rows: list[dict[str, str]],
+    participants: list[dict[str, str]],
+    *,
+    lineage: dict[int, tuple[int, ...]],
+    endnotes: Mapping[str, Endnote] | None = None,
+) -> list[StatusEvent]:
+    """Turn a depositary page's declarations, reservations, objections and territorial applications
+    (`<slug>_declarations.csv`: iso3,country,kind,date,text,notes) into events with their text in `note`,
+    their source citing the end notes they come from (`notes`) with their C.N. numbers.
+
+    An undated one was made with the State's act (its consent, else its signature). Several of one
+    kind made by a State on one day are one event, their texts in the depositary's order.
+    """
+    countries = {c.iso3: c for c in Country.objects.all()}
+    by_id = {c.pk: c for c in countries.values()}
+    acts: dict[str, dict[str, datetime.date]] = defaultdict(dict)
+    for row in participants:
+        if row["signature_date"]:
+            acts[row["iso3"]]["signature"] = parse_date(row["signature_date"])
+        if row["consent_date"]:
+            acts[row["iso3"]]["consent"] = parse_date(row["consent_date"])
+    merged: dict[tuple, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        kind = row["kind"].strip()
+        if kind not in STATEMENT_KINDS | {EventKind.TERRITORIAL_APPLICATION}:
+            raise CommandError(f"{row['iso3']} ({row['country']}): unknown kind {kind!r} in the declarations file")
+        country = countries.get(row["iso3"])
+        if country is None:
+            raise CommandError(f"{row['iso3']} ({row['country']}) is not a known country code")
+        date = _statement_date(row, acts.get(row["iso3"], {}))
+        if date is None:
+            raise CommandError(
+                f"{country} ({treaty.slug}): an undated {kind} and no signature or consent to date it by"
+            )
+        merged[(country.iso3, kind, date)].append(row)
+    events = []
+    for (iso3, kind, date), group in merged.items():
+        country = countries[iso3]
+        note = statement_note(r["text"] for r in group)
+        numbers = list(dict.fromkeys(n for r in group for n in note_numbers(r.get("notes", ""))))
+        events.append(
+            StatusEvent(
+                treaty=treaty,
+                country=_acting_state(country, date, by_id, lineage),
+                kind=kind,
+                value=territorial_value(note) if kind == EventKind.TERRITORIAL_APPLICATION else "",
+                date=date,
+                source=_with_notes(_depositary_source(treaty), numbers, endnotes or {}),
+                note=note,
+            )
+        )
     return events
 
 
@@ -134,25 +338,55 @@ def _treaty_checked(values: dict) -> dict:
     return values
 
 
-def reference_treaty_load(treaty_row: dict[str, str], stats: Counter, data_dir: Path = DATA_DIR) -> None:
-    """One treaty and the events of its depositary table, each checked by the same rules as the admin.
+# The columns of treaties.csv naming the files a treaty may have beside its participant table.
+OPTIONAL_FILES = ("declarations_file", "endnotes_file")
 
-    A shipped event that staff retracted stays retracted: it is matched by its identity and
-    neither recreated nor counted in the checks.
+
+def _files(treaty_row: dict[str, str]) -> list[str]:
+    """The data files of one treaty: its participant table, and its declarations and end notes if it has them."""
+    return [name for name in (treaty_row[f] for f in ("participants_file", *OPTIONAL_FILES)) if name]
+
+
+def reference_treaty_load(treaty_row: dict[str, str], stats: Counter, data_dir: Path = DATA_DIR) -> None:
+    """One treaty and the events of its depositary page, each checked by the same rules as the admin.
+
+    1. The treaty, its threshold found from the table: the day of its Nth instrument.
+    2. The participants' acts, their sources citing the end notes and their C.N. numbers; the
+       declarations, reservations, objections and territorial applications, with their text.
+    3. Each new event checked against the record (a consent to a protocol against the parent's);
+       all are written, or none. A shipped event that staff retracted stays retracted: it is
+       matched by its identity and neither recreated nor counted in the checks.
     """
+    participants = read_csv(treaty_row["participants_file"], data_dir)
+    notes = read_endnotes(treaty_row.get("endnotes_file", ""), data_dir)
+    deposits = [parse_date(row["consent_date"]) for row in participants if row["consent_date"]]
+    threshold = eif_threshold(
+        instruments=int(treaty_row["eif_instruments"]) if treaty_row["eif_instruments"] else None,
+        deposits=deposits + former_state_instruments(notes),
+    )
+    parents = dict(Treaty.objects.values_list("slug", "pk"))
+    written_before = sum(stats.values())
     treaty = sync_rows(
         Treaty,
         key=["slug"],
-        rows=[_treaty_checked(_treaty_values(treaty_row))],
+        rows=[_treaty_checked(_treaty_values(treaty_row, parents=parents, threshold=threshold))],
         scope=Treaty.objects.filter(slug=treaty_row["slug"]),
         reason=REASON,
         stats=stats,
     )[(treaty_row["slug"],)]
     lineage_map = country_lineage_map()
-    events = depositary_events(treaty, read_csv(treaty_row["participants_file"], data_dir), lineage=lineage_map)
+    events = depositary_events(
+        treaty, participants, lineage=lineage_map, endnotes=notes if treaty_row.get("endnotes_file") else None
+    )
+    if treaty_row.get("declarations_file"):
+        declarations = read_csv(treaty_row["declarations_file"], data_dir)
+        events += declaration_events(treaty, declarations, participants, lineage=lineage_map, endnotes=notes)
     existing = list(StatusEvent.objects.filter(treaty=treaty).select_related("country", "treaty"))
     retracted = retracted_events(treaty_id=treaty.pk, country_ids={e.country_id for e in events})
     known = {(e.country_id, e.kind, e.date) for e in existing} | set(retracted)
+    parent_acts = parent_acts_by_country(
+        treaty=treaty, country_ids={e.country_id for e in events if e.kind in CONSENT_KINDS}
+    )
     accepted: list[StatusEvent] = list(existing)
     errors = []
     for event in sorted(events, key=lambda e: e.date):
@@ -160,12 +394,12 @@ def reference_treaty_load(treaty_row: dict[str, str], stats: Counter, data_dir: 
             continue
         lineage = {event.country_id, *lineage_map.get(event.country_id, ())}
         others = [e for e in accepted if e.country_id in lineage]
-        problems = status_event_problems(event, others=others, retracted=retracted)
+        problems = status_event_problems(event, others=others, retracted=retracted, parent_acts=parent_acts)
         if problems:
             errors.append(f"{event}: " + "; ".join(m for ms in problems.values() for m in ms))
         accepted.append(event)
     if errors:
-        raise CommandError("The shipped data contradicts the record:\n" + "\n".join(errors))
+        raise CommandError(f"The shipped data of {treaty_row['slug']} contradicts the record:\n" + "\n".join(errors))
     sync_rows(
         StatusEvent,
         key=["treaty_id", "country_id", "kind", "date"],
@@ -186,18 +420,38 @@ def reference_treaty_load(treaty_row: dict[str, str], stats: Counter, data_dir: 
         reason=REASON,
         stats=stats,
     )
-    # The rows were written in bulk, not through the services: mark the summaries here.
-    summary_mark(treaty_ids=[treaty.pk], reason=REASON)
+    # The rows were written in bulk, not through the services: mark the summaries here, if anything changed.
+    if sum(stats.values()) != written_before:
+        summary_mark(treaty_ids=[treaty.pk], reason=REASON)
+
+
+def treaties_in_load_order(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows of treaties.csv with every parent before its protocols, otherwise in the file's order."""
+    slugs = {row["slug"] for row in rows}
+    ordered: list[dict[str, str]] = []
+    placed: set[str] = set()
+    pending = list(rows)
+    while pending:
+        ready = [r for r in pending if not r["parent"] or r["parent"] in placed or r["parent"] not in slugs]
+        if not ready:
+            names = ", ".join(f"{r['slug']} (parent {r['parent']})" for r in pending)
+            raise CommandError(f"treaties.csv: these treaties are each other's parents: {names}")
+        for row in ready:
+            ordered.append(row)
+            placed.add(row["slug"])
+        pending = [r for r in pending if r["slug"] not in placed]
+    return ordered
 
 
 def reference_treaties_apply(*, force: bool, stats: Counter, data_dir: Path = DATA_DIR) -> list[str]:
+    """Load every treaty of treaties.csv whose files changed, parents first; the names of those loaded."""
     loaded = []
-    for row in read_csv("treaties.csv", data_dir):
+    for row in treaties_in_load_order(read_csv("treaties.csv", data_dir)):
         name = f"treaty:{row['slug']}"
         row_text = "|".join(row.values())
         if reference_dataset_apply(
             name=name,
-            fingerprint=fingerprint(row["participants_file"], extra=row_text, data_dir=data_dir),
+            fingerprint=fingerprint(*_files(row), extra=row_text, data_dir=data_dir),
             load=lambda s, row=row: reference_treaty_load(row, s, data_dir),
             force=force,
             stats=stats,

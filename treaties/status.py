@@ -70,6 +70,9 @@ class CountryStatus:
     withdrawal_notice_date: datetime.date | None = None
     withdrawal_effective_date: datetime.date | None = None
     stance: str = ""
+    # Since when the State applies the treaty provisionally, while it does (before the treaty is in
+    # force for it, and not once it has notified a withdrawal): "applies provisionally since …".
+    provisional_application_date: datetime.date | None = None
 
     @property
     def is_party(self) -> bool:
@@ -139,7 +142,8 @@ def current_stance(acts: Iterable[Act], on: datetime.date) -> str:
 
 
 def is_on_board(status: str, stance: str, *, withdrawal_notified: bool) -> bool:
-    """On board: bound, consented or signed, or a declared supporter, and not leaving."""
+    """On board: bound, consented or signed, or a declared supporter, and not leaving. (A State applying
+    the treaty provisionally is on board too: `country_status` adds it.)"""
     if withdrawal_notified:
         return False
     return status in ON_BOARD_STATUSES or stance == Stance.SUPPORTER
@@ -157,9 +161,12 @@ def country_status(
        effective date, else by the treaty's rule.
     3. A consent counts from entry into force for the state (`count=in_force`) or
        from its deposit (`count=deposit`).
+    4. A provisional application (CCM art. 18, ATT art. 23) puts the State on board from
+       its date until the treaty is in force for it; a withdrawal notice ends it, as it
+       ends a consent. It does not change the legal status.
     """
     acts = sorted(acts, key=lambda a: (a.date, _SAME_DAY_ORDER.get(a.kind, 3)))
-    signature = consent = notice = None
+    signature = consent = notice = provisional = None
     for act in acts:
         if act.date > on:
             break
@@ -168,11 +175,22 @@ def country_status(
         elif act.kind in CONSENT_KINDS:
             consent, notice = act, None
         elif act.kind == EventKind.WITHDRAWAL_NOTICE:
-            notice = act
+            notice, provisional = act, None
+        elif act.kind == EventKind.PROVISIONAL_APPLICATION and notice is None:
+            provisional = provisional or act
     stance = current_stance(acts, on)
     if signature is None and consent is None and notice is None:
+        if provisional is None:
+            return CountryStatus(
+                status=LegalStatus.NON_SIGNATORY,
+                on_board=is_on_board("", stance, withdrawal_notified=False),
+                stance=stance,
+            )
         return CountryStatus(
-            status=LegalStatus.NON_SIGNATORY, on_board=is_on_board("", stance, withdrawal_notified=False), stance=stance
+            status=LegalStatus.NON_SIGNATORY,
+            on_board=True,
+            stance=stance,
+            provisional_application_date=provisional.date,
         )
 
     in_force = entry_into_force_date(rule, consent.date, recorded=consent.effective_date) if consent else None
@@ -193,10 +211,14 @@ def country_status(
         status = LegalStatus.STATE_PARTY if bound else LegalStatus.CONSENTED_NOT_IN_FORCE
     else:
         status = LegalStatus.SIGNATORY
+    # Provisional application lasts until the treaty is in force for the State (or a withdrawal is notified).
+    if provisional is not None and (notice is not None or (in_force is not None and in_force <= on)):
+        provisional = None
 
     return CountryStatus(
         status=status,
-        on_board=is_on_board(status, stance, withdrawal_notified=notice is not None),
+        # A withdrawal notice has ended any provisional application, so it never outweighs one.
+        on_board=provisional is not None or is_on_board(status, stance, withdrawal_notified=notice is not None),
         signature_date=signature.date if signature else None,
         consent_kind=consent.kind if consent else "",
         consent_date=consent.date if consent else None,
@@ -204,4 +226,5 @@ def country_status(
         withdrawal_notice_date=notice.date if notice else None,
         withdrawal_effective_date=withdrawal_effective,
         stance=stance,
+        provisional_application_date=provisional.date if provisional else None,
     )

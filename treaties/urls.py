@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from treaties import views
+from treaties.views.family import CompareExportView, CompareView, TreatyListView
 
 
 class Iso3Converter:
@@ -21,6 +22,9 @@ app_name = "treaties"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("treaties/", TreatyListView.as_view(), name="treaty_list"),
+    path("compare/", CompareView.as_view(), name="compare"),
+    path("compare.csv", CompareExportView.as_view(), name="compare_export"),
     path("treaties/<slug:slug>/", views.TreatyDetailView.as_view(), name="treaty_detail"),
     path("events/", views.EventListView.as_view(), name="event_list"),
     path("events.csv", views.EventExportView.as_view(), name="event_export"),

@@ -5,7 +5,8 @@ so staff see the same words whichever way they write.
 """
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils import timezone
 
@@ -15,13 +16,20 @@ from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
 from treaties.choices import (
     CONSENT_AFTER_SIGNATURE_KINDS,
     CONSENT_KINDS,
+    CONSENT_NEEDING_SIGNATURE_KINDS,
+    FREE_VALUE_KINDS,
     KIND_VALUES,
+    KINDS_REQUIRING_NOTE,
     KINDS_REQUIRING_VALUE,
     LEGAL_KINDS,
     POSITION_KINDS,
+    STATUS_KINDS,
+    VALUE_MAX_LENGTH,
+    CountBasis,
     EventKind,
 )
 from treaties.models import StatusEvent, Treaty
+from treaties.status import PARTY_STATUSES, Act, country_status
 
 # Acts that may come before the treaty opened for signature: positions, and the
 # acts of states that never signed.
@@ -93,6 +101,39 @@ def _retracted_twin(event: StatusEvent) -> StatusEvent | None:
     return twins.first()
 
 
+def parent_acts_by_country(
+    *, treaty: Treaty, country_ids: Iterable[int], pending: Iterable[StatusEvent] = ()
+) -> dict[int, list[Act]]:
+    """The acts under `treaty`'s parent of these countries, each with those of the states it continues
+    (Serbia with Serbia and Montenegro's), by country id: two queries, none without a parent.
+
+    For a caller that passes `parent_acts` to `status_event_problems` and checks many consents to a
+    protocol at once. `pending` are events not yet written (a file being imported): those under the
+    parent count too, so a file that records a consent to the CCW and to its protocol imports whatever
+    the order of its rows.
+    """
+    if treaty.parent_id is None:
+        return {}
+    lineage = country_lineage_map()
+    wanted = set(country_ids)
+    ids = wanted | {ancestor for country_id in wanted for ancestor in lineage.get(country_id, ())}
+    found: dict[int, dict[tuple, Act]] = defaultdict(dict)
+    rows = StatusEvent.objects.filter(
+        treaty_id=treaty.parent_id, country_id__in=ids, kind__in=sorted(STATUS_KINDS)
+    ).values_list("country_id", "kind", "date", "value", "effective_date")
+    for country_id, kind, date, value, effective_date in rows:
+        found[country_id][(kind, date)] = Act(kind, date, value, effective_date)
+    for event in pending:
+        if event.treaty_id == treaty.parent_id and event.country_id in ids and event.kind in STATUS_KINDS:
+            found[event.country_id][(event.kind, event.date)] = Act(
+                event.kind, event.date, event.value, event.effective_date
+            )
+    return {
+        country_id: [act for holder in (country_id, *lineage.get(country_id, ())) for act in found[holder].values()]
+        for country_id in wanted
+    }
+
+
 def _existing_events(event: StatusEvent) -> list[StatusEvent]:
     """The other events of the same treaty for the country and the states it continues."""
     ids = [event.country_id, *country_lineage_map().get(event.country_id, ())]
@@ -108,6 +149,7 @@ def status_event_problems(
     others: Iterable[StatusEvent] | None = None,
     today: datetime.date | None = None,
     retracted: Mapping[tuple, StatusEvent] | None = None,
+    parent_acts: Mapping[int, Sequence[Act]] | None = None,
 ) -> dict[str, list[str]]:
     """Every contradiction between `event` and the record, as messages by field name.
 
@@ -116,7 +158,9 @@ def status_event_problems(
     an import passes the rows it has already accepted. `retracted` maps identities
     (country id, kind, date) to retracted events (`retracted_events`); it is read from the
     database when `others` is not given, and a caller that passes `others` passes it too,
-    or the check of a retracted twin is skipped.
+    or the check of a retracted twin is skipped. `parent_acts` maps country ids to their acts
+    under the treaty's parent (`parent_acts_by_country`), for a consent to a protocol; it is
+    read from the database when not given.
     """
     problems: dict[str, list[str]] = {}
 
@@ -132,7 +176,20 @@ def status_event_problems(
 
     # The value must fit the kind.
     allowed = KIND_VALUES.get(kind, ("",))
-    if event.value not in allowed or (kind in KINDS_REQUIRING_VALUE and not event.value):
+    if kind in FREE_VALUE_KINDS:
+        if not has_visible_text(event.value):
+            add(
+                "value",
+                f"{_a(label).capitalize()} names the territories it extends the treaty to or excludes, "
+                "e.g. “exclusion: Faroe Islands”; give them in the value.",
+            )
+        elif len(event.value) > VALUE_MAX_LENGTH:
+            add(
+                "value",
+                f"Name the territories in at most {VALUE_MAX_LENGTH} characters (got {len(event.value)}); "
+                "the depositary's full text goes in the note.",
+            )
+    elif event.value not in allowed or (kind in KINDS_REQUIRING_VALUE and not event.value):
         if allowed == ("",):
             add("value", f"{_a(label).capitalize()} takes no value; leave it blank (got {event.value!r}).")
         else:
@@ -141,6 +198,18 @@ def status_event_problems(
 
     if event.source and not has_visible_text(event.source):
         add("source", SOURCE_NOT_VISIBLE)
+    if kind in KINDS_REQUIRING_NOTE and not has_visible_text(event.note):
+        add(
+            "note",
+            f"{_a(label).capitalize()} is recorded with its text, as the depositary prints it: "
+            "give the text in the note.",
+        )
+    if kind == EventKind.PROVISIONAL_APPLICATION and not treaty.provisional_application:
+        add(
+            "kind",
+            f"The {treaty} does not provide for provisional application, so a State cannot apply it "
+            "provisionally (if its text does, tick “allows provisional application” on the treaty first).",
+        )
 
     if date > today:
         add("date", f"The date {date} is in the future; record an act once it has happened.")
@@ -185,6 +254,12 @@ def status_event_problems(
             f"The {treaty} closed for signature on {treaty.signature_closes}; a signature dated {date} comes "
             "on or after that: a state that had not signed joins by accession.",
         )
+    if kind == EventKind.SIGNATURE and treaty.parent_id is not None and treaty.opened_for_signature is None:
+        add(
+            "kind",
+            f"The {treaty} is not open for signature: a State party to the {treaty.parent} notifies its consent "
+            "to be bound.",
+        )
 
     if event.effective_date is not None:
         if kind not in CONSENT_KINDS and kind != EventKind.WITHDRAWAL_NOTICE:
@@ -213,6 +288,9 @@ def status_event_problems(
         elif event.end_date <= date:
             add("end_date", f"The end date {event.end_date} must come after the date {date}.")
 
+    if kind in CONSENT_KINDS and treaty.parent_id is not None:
+        _check_parent_consent(event, parent_acts, add)
+
     if others is None:
         others, twin = _existing_events(event), _retracted_twin(event)
     else:
@@ -234,6 +312,34 @@ def status_event_problems(
         return problems
     _check_sequence(event, others, add)
     return problems
+
+
+def _check_parent_consent(event: StatusEvent, parent_acts: Mapping[int, Sequence[Act]] | None, add) -> None:
+    """A protocol binds only a State bound by its parent: CCW art. 4(3), a State "may consent to be
+    bound by any protocol … at the time of its ratification … of this Convention or at any time
+    thereafter". So the State (or a state it continues) has consented to the parent on or before
+    the consent's date, and has not left it by then."""
+    treaty, country, date = event.treaty, event.country, event.date
+    if parent_acts is None:
+        parent_acts = parent_acts_by_country(treaty=treaty, country_ids=[event.country_id])
+    acts = parent_acts.get(event.country_id, ())
+    parent = treaty.parent
+    standing = country_status(parent.rule, acts, date, CountBasis.DEPOSIT)
+    if standing.status in PARTY_STATUSES:
+        return
+    label = _label(event.kind)
+    if standing.consent_date is None:
+        add(
+            "kind",
+            f"{country} has no consent to the {parent} on or before {date}: {_a(label)} of the {treaty}, "
+            f"annexed to it, needs consent to the {parent} first, or on the same day (CCW art. 4).",
+        )
+    else:
+        add(
+            "kind",
+            f"{country} had left the {parent} by {date} (withdrawal notified on {standing.withdrawal_notice_date}): "
+            f"{_a(label)} of the {treaty}, annexed to it, needs the State to be bound by the {parent}.",
+        )
 
 
 def _check_sequence(event: StatusEvent, others: list[StatusEvent], add) -> None:
@@ -259,13 +365,15 @@ def _check_sequence(event: StatusEvent, others: list[StatusEvent], add) -> None:
             )
     elif kind in CONSENT_KINDS:
         if kind in CONSENT_AFTER_SIGNATURE_KINDS:
-            if not signatures:
+            # A treaty never opened for signature (an amendment, CCW art. 8) is ratified without one.
+            needs_signature = kind in CONSENT_NEEDING_SIGNATURE_KINDS and treaty.opened_for_signature is not None
+            if not signatures and needs_signature:
                 add(
                     "kind",
                     f"{_a(label).capitalize()} follows a signature, and {country} has no signature of the {treaty} "
                     "on record: record the signature first, or record an accession.",
                 )
-            elif signatures[0] > date:
+            elif signatures and signatures[0] > date:
                 add(
                     "date",
                     f"{country} signed the {treaty} on {signatures[0]}, after this {label} dated {date}: "

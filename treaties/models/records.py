@@ -11,10 +11,13 @@ from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
 from ottawa_tracker.versioning import version_field
 from treaties.choices import (
     CONSENT_KINDS,
+    FREE_VALUE_KINDS,
     KIND_VALUES,
+    KINDS_REQUIRING_NOTE,
     KINDS_REQUIRING_VALUE,
     LEGAL_KINDS,
     POSITION_KINDS,
+    VALUE_MAX_LENGTH,
     EventKind,
     PeriodUnit,
 )
@@ -55,6 +58,27 @@ class Treaty(models.Model):
         help_text="The day the treaty closed for signature; a signature must be dated before it (Ottawa, "
         "art. 15: open until its entry into force, so 1999-03-01). Blank while it is still open.",
     )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="protocols",
+        help_text="For a protocol or an amendment, the treaty it is annexed to (the CCW's protocols): "
+        "a State consents to it only while it has consented to the parent (CCW art. 4).",
+    )
+    provisional_application = models.BooleanField(
+        "allows provisional application",
+        default=False,
+        help_text="The treaty lets a State apply it before it enters into force for that State "
+        "(CCM art. 18, ATT art. 23).",
+    )
+    withdrawal_armed_conflict_hold = models.BooleanField(
+        "armed conflict holds a withdrawal",
+        default=False,
+        help_text="A withdrawing State engaged in an armed conflict stays bound until the conflict ends "
+        "(Ottawa art. 20(3)); record the date it took effect on the withdrawal.",
+    )
     version = version_field()
 
     history = HistoricalRecords()
@@ -77,6 +101,9 @@ class Treaty(models.Model):
                 name="%(app_label)s_%(class)s_known_units",
             ),
             models.CheckConstraint(condition=~Q(source=""), name="%(app_label)s_%(class)s_source_required"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")), name="%(app_label)s_%(class)s_not_own_parent"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +132,14 @@ class Treaty(models.Model):
                 "entry_into_force",
                 f"The treaty cannot enter into force ({self.entry_into_force}) before its adoption ({adopted}).",
             )
+        if self.parent_id is not None and self.pk is not None:
+            ancestor, seen = self.parent, {self.pk}
+            while ancestor is not None:
+                if ancestor.pk in seen:
+                    add("parent", f"The {ancestor} cannot be the parent of the {self}: it is annexed to it already.")
+                    break
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
         if closes and opened is None:
             add("signature_closes", "A treaty closes for signature only after it opened for it: give that date too.")
         elif closes and closes <= opened:
@@ -118,6 +153,14 @@ class Treaty(models.Model):
                 add("opened_for_signature", f"{act} is recorded before this date: correct or retract it first.")
             if closes and (act := events.filter(kind=EventKind.SIGNATURE, date__gte=closes).first()):
                 add("signature_closes", f"{act} is recorded on or after this date: correct or retract it first.")
+            if not self.provisional_application and (
+                act := events.filter(kind=EventKind.PROVISIONAL_APPLICATION).first()
+            ):
+                add(
+                    "provisional_application",
+                    f"{act} is recorded, so the treaty allows provisional application: "
+                    "correct or retract that event first.",
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -133,9 +176,12 @@ class Treaty(models.Model):
         )
 
 
-_VALUE_FITS_KIND = Q(kind__in=[k for k in EventKind.values if k not in KIND_VALUES], value="")
+_VALUE_FITS_KIND = Q(
+    kind__in=[k for k in EventKind.values if k not in KIND_VALUES and k not in FREE_VALUE_KINDS], value=""
+)
 for _kind, _values in KIND_VALUES.items():
     _VALUE_FITS_KIND |= Q(kind=_kind, value__in=_values)
+_VALUE_FITS_KIND |= Q(kind__in=sorted(FREE_VALUE_KINDS))
 
 
 class ActiveEventManager(models.Manager):
@@ -152,7 +198,10 @@ class StatusEvent(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="status_events")
     kind = models.CharField(max_length=30, choices=EventKind.choices)
     value = models.CharField(
-        max_length=30, blank=True, help_text="A stance, a vote, a moratorium's scope, or `consent` on a withdrawal."
+        max_length=VALUE_MAX_LENGTH,
+        blank=True,
+        help_text="A stance, a vote, a moratorium's scope, `consent` on a withdrawal, or the territories of a "
+        "territorial application.",
     )
     date = models.DateField(help_text="The date of the act, e.g. the deposit of the instrument.")
     effective_date = models.DateField(
@@ -162,7 +211,9 @@ class StatusEvent(models.Model):
     )
     end_date = models.DateField(null=True, blank=True, help_text="When a position ended, e.g. a moratorium lifted.")
     source = models.TextField(help_text="A URL or citation.")
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True, help_text="Research notes; the text itself of a declaration, reservation or objection."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = version_field()
@@ -191,6 +242,10 @@ class StatusEvent(models.Model):
                 name="%(app_label)s_%(class)s_value_required",
             ),
             models.CheckConstraint(
+                condition=~Q(kind__in=sorted(KINDS_REQUIRING_NOTE), note=""),
+                name="%(app_label)s_%(class)s_statement_text_required",
+            ),
+            models.CheckConstraint(
                 condition=Q(effective_date__isnull=True)
                 | Q(kind__in=sorted([*CONSENT_KINDS, EventKind.WITHDRAWAL_NOTICE])),
                 name="%(app_label)s_%(class)s_effective_date_kinds",
@@ -216,3 +271,8 @@ class StatusEvent(models.Model):
     def __str__(self) -> str:
         value = f" ({self.value})" if self.value else ""
         return f"{self.country} {self.get_kind_display().lower()}{value} of {self.treaty} on {self.date}"
+
+    @property
+    def is_statement(self) -> bool:
+        """A declaration, reservation or objection: its `note` is the State's own text, shown in full."""
+        return self.kind in KINDS_REQUIRING_NOTE

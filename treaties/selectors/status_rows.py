@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from countries.models import Country, Forum, Region, RegionAssignment, RegionScheme
 from countries.selectors import country_lineage_map
-from treaties.choices import LEGAL_KINDS, EventKind
+from treaties.choices import STATUS_KINDS, EventKind
 from treaties.models import StatusEvent, Treaty
 from treaties.status import Act, CountryStatus, country_status, current_stance
 from treaties.summaries import counts_of
@@ -18,8 +18,9 @@ from treaties.summaries import counts_of
 # its id, so an export imported elsewhere and exported again gives the same file.
 EVENT_ORDER = ("date", "country__name", "kind", "treaty__slug")
 
-# The kinds the status rule reads: legal acts and stances.
-RULE_KINDS = sorted(LEGAL_KINDS | {EventKind.STANCE})
+# The kinds the status rule reads: the acts that make the status, provisional application, and stances
+# (a declaration or territorial application changes no status, so it is not read).
+RULE_KINDS = sorted(STATUS_KINDS | {EventKind.STANCE})
 
 # The URL slug of a scheme's row for participants in none of its regions.
 NO_REGION = "no-region"
@@ -56,14 +57,19 @@ def treaty_acts_by_country(*, treaty: Treaty, on: datetime.date) -> dict[int, li
     A recorded `withdrawal_effective` is read even when dated after `on`: it is known
     from the notice on and moves the computed date.
     """
+    return acts_by_treaty_and_country(treaties=[treaty], on=on).get(treaty.pk, {})
+
+
+def acts_by_treaty_and_country(*, treaties: Iterable[Treaty], on: datetime.date) -> dict[int, dict[int, list[Act]]]:
+    """`treaty_acts_by_country` for several treaties in the same one query: treaty id → country id → acts."""
     rows = (
-        StatusEvent.objects.filter(treaty=treaty, kind__in=RULE_KINDS)
+        StatusEvent.objects.filter(treaty__in=[t.pk for t in treaties], kind__in=RULE_KINDS)
         .filter(Q(date__lte=on) | Q(kind=EventKind.WITHDRAWAL_EFFECTIVE))
-        .values_list("country_id", "kind", "date", "value", "effective_date", "end_date")
+        .values_list("treaty_id", "country_id", "kind", "date", "value", "effective_date", "end_date")
     )
-    acts: dict[int, list[Act]] = defaultdict(list)
-    for country_id, kind, date, value, effective_date, end_date in rows:
-        acts[country_id].append(Act(kind, date, value, effective_date, end_date))
+    acts: dict[int, dict[int, list[Act]]] = defaultdict(lambda: defaultdict(list))
+    for treaty_id, country_id, kind, date, value, effective_date, end_date in rows:
+        acts[treaty_id][country_id].append(Act(kind, date, value, effective_date, end_date))
     return acts
 
 

@@ -21,7 +21,12 @@ from treaties.forms import StatusEventImportForm
 from treaties.imports import CsvRow, RowError
 from treaties.models import StatusEvent, Treaty
 from treaties.services.summaries import summary_mark
-from treaties.validation import KINDS_CHECKED_AGAINST, retracted_events, status_event_problems
+from treaties.validation import (
+    KINDS_CHECKED_AGAINST,
+    parent_acts_by_country,
+    retracted_events,
+    status_event_problems,
+)
 
 # Fields an import may change on an existing event; the others make up its identity.
 IMPORT_CHANGE_FIELDS = ("value", "effective_date", "end_date", "source", "note")
@@ -128,7 +133,9 @@ def status_event_import(
         seen: set[int] = set()
         for treaty_id, items in by_treaty.items():
             to_check = _classify_rows(result, treaty_id, items, expected=expected_versions, seen=seen)
-            result.errors.extend(_check_rows(treaty_id, items, to_check, lineage=lineage, today=today))
+            result.errors.extend(
+                _check_rows(treaty_id, items, to_check, lineage=lineage, today=today, file_rows=by_treaty)
+            )
             checked += len(items)
             report("check", checked, len(rows))
         if expected_versions is not None:
@@ -207,6 +214,7 @@ def _check_rows(
     *,
     lineage: dict[int, tuple[int, ...]],
     today: datetime.date,
+    file_rows: Mapping[int, list[tuple[int, StatusEvent]]] | None = None,
 ) -> list[RowError]:
     """Check the new and changed rows of one treaty against its record, as the file would leave it."""
     if not to_check:
@@ -227,6 +235,14 @@ def _check_rows(
     for _number, event in items:
         if event.country_id in country_ids:
             after[event.country_id][(event.kind, event.date)] = event
+    treaty = items[0][1].treaty
+    parent_acts = None
+    if treaty.parent_id is not None:
+        parent_acts = parent_acts_by_country(
+            treaty=treaty,
+            country_ids=country_ids,
+            pending=[event for _n, event in (file_rows or {}).get(treaty.parent_id, ())],
+        )
     errors = []
     # A new row with the identity of a retracted event is told to restore it (one query).
     retracted = retracted_events(treaty_id=treaty_id, country_ids={items[i][1].country_id for i in to_check})
@@ -238,7 +254,9 @@ def _check_rows(
             for other in after.get(country_id, {}).values()
             if other is not event
         ]
-        problems = status_event_problems(event, others=others, today=today, retracted=retracted)
+        problems = status_event_problems(
+            event, others=others, today=today, retracted=retracted, parent_acts=parent_acts
+        )
         if problems:
             errors.append(RowError(number, _problem_messages(problems)))
     return errors

@@ -9,8 +9,10 @@ from treaties.reference import reference_treaties_apply
 class Command(BaseCommand):
     help = (
         "Load the shipped reference data (countries, region schemes, forums and memberships, "
-        "treaties and their events). A data set whose files have not changed since it was "
-        "loaded is skipped, so running it again writes nothing."
+        "the treaties of data/treaties.csv, parents before their protocols, with the events of "
+        "their depositary's pages: participants, declarations, reservations, objections, "
+        "territorial applications, end notes). A data set whose files have not changed since it "
+        "was loaded is skipped, so running it again writes nothing."
     )
 
     def add_arguments(self, parser):
