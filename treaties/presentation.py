@@ -193,3 +193,15 @@ def date_notice(*, on: datetime.date, today: datetime.date, treaty: Treaty | Non
     if on > today:
         return DateNotice(on=on, today=today, not_yet=False, treaty=treaty)
     return None
+
+
+def family_order(treaties: Iterable[Treaty]) -> list[Treaty]:
+    """Treaties by short name, each protocol right after its parent."""
+    ordered = sorted(treaties, key=lambda t: t.short_name.casefold())
+    top = [t for t in ordered if t.parent_id is None]
+    result = []
+    for treaty in top:
+        result.append(treaty)
+        result.extend(t for t in ordered if t.parent_id == treaty.pk)
+    placed = {t.pk for t in result}
+    return result + [t for t in ordered if t.pk not in placed]

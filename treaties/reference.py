@@ -123,7 +123,7 @@ def _treaty_values(row: dict[str, str], *, parents: Mapping[str, int], threshold
             "list the parent first."
         )
     values["parent_id"] = parents.get(parent) if parent else None
-    # The threshold only of a treaty in force (the model requires both or neither).
+    # The threshold only of a treaty in force (the model refuses one without the other date).
     values["eif_threshold_date"] = threshold if values["entry_into_force"] else None
     return values
 

@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 
+from treaties.models import Treaty
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -25,8 +27,16 @@ OFFERED = "() => Array.from(document.querySelectorAll('#id_value option:enabled'
 def test_the_value_menu_follows_the_kind(staff_page, screenshot):
     page = staff_page
     page.goto("/admin/treaties/statusevent/add/")
-    # The only treaty is chosen already.
-    assert "Ottawa" in page.locator(".field-treaty .select2-selection__rendered").inner_text()
+    # The record holds a family of treaties and this user has saved none yet: no treaty is chosen for them.
+    treaty = page.locator(".field-treaty .select2-selection__rendered")
+    assert treaty.inner_text().strip() == ""
+    assert page.locator("#id_treaty").input_value() == ""
+    # They find it by name through the autocomplete.
+    page.locator(".field-treaty .select2-selection").click()
+    page.locator(".select2-search__field").fill("Ottawa")
+    page.locator(".select2-results__option", has_text="Ottawa Convention").click()
+    assert "Ottawa Convention" in treaty.inner_text()
+    assert page.locator("#id_treaty").input_value() == str(Treaty.objects.get(slug="ottawa").pk)
     page.select_option("#id_kind", "stance")
     assert page.evaluate(OFFERED) == ["supporter", "undecided", "opposed"]
     assert page.locator("#id_value").input_value() == "supporter"

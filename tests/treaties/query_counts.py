@@ -39,9 +39,9 @@ QUERY_COUNTS: dict[str, int | dict[str, int]] = {
     f"/?date={STORED}": 8,
     f"/?date={ON_DEMAND}": 8,
     f"/?treaty=ottawa&date={ON_DEMAND}&count=deposit": 8,
-    f"/treaties/ottawa/?date={STORED}": 8,
-    f"/treaties/ottawa/?date={ON_DEMAND}&sort=-consent": 8,
-    f"/treaties/ottawa/?date={STORED}&show=not_on_board&sort=-stance": 8,
+    f"/treaties/ottawa/?date={STORED}": 9,  # with the declarations printed under the table
+    f"/treaties/ottawa/?date={ON_DEMAND}&sort=-consent": 9,
+    f"/treaties/ottawa/?date={STORED}&show=not_on_board&sort=-stance": 9,
     "/treaties/ottawa/map.svg?date=2026-11-27": 6,
     "/countries/FRA/?date=2026-11-27": 8,
     "/countries/SRB/?date=1999-03-01": 8,

@@ -88,7 +88,7 @@ def test_editor_adds_an_event_and_history_names_them(editor_client, editor, otta
 
 
 def test_editor_change_keeps_values_before_and_after(editor_client, editor, ottawa):
-    event = StatusEvent.objects.get(country__iso3="BFA", kind=EventKind.RATIFICATION)
+    event = StatusEvent.objects.get(treaty=ottawa, country__iso3="BFA", kind=EventKind.RATIFICATION)
     url = f"/admin/treaties/statusevent/{event.pk}/change/"
     data = event_form(event.country, ottawa, event.kind, event.date.isoformat(), source=event.source, note="Checked")
     response = editor_client.post(url, {**data, "read_version": event.version})

@@ -76,12 +76,29 @@ def test_a_value_that_does_not_fit_the_kind_is_refused_in_words(editor_client, o
 
 
 def test_the_treaty_defaults_to_the_only_one(editor_client, ottawa):
-    assert editor_client.get(ADD_URL).context["adminform"].form.initial["treaty"] == ottawa.pk
+    # The shipped record holds a family of treaties: leave Ottawa alone in the database (inside this test).
+    StatusEvent.all_objects.exclude(treaty=ottawa).delete()
+    others = Treaty.objects.exclude(pk=ottawa.pk)
+    others.update(parent=None)  # a protocol protects the treaty it is annexed to
+    others.delete()
+    assert list(Treaty.objects.all()) == [ottawa]
+    response = editor_client.get(ADD_URL)
+    assert response.context["adminform"].form.initial["treaty"] == ottawa.pk
+    assert f'<option value="{ottawa.pk}" selected>{ottawa}</option>' in response.content.decode()
+
+
+def test_with_several_treaties_and_none_used_no_treaty_is_chosen(editor_client, ottawa):
+    assert Treaty.objects.count() == 9  # the shipped family
+    response = editor_client.get(ADD_URL)
+    form = response.context["adminform"].form
+    assert "treaty" not in form.initial
+    assert form["treaty"].value() is None
+    assert " selected>" not in response.content.decode().split('name="treaty"', 1)[1].split("</select>", 1)[0]
 
 
 def test_the_treaty_defaults_to_the_one_last_used(editor_client, ottawa):
     other = TreatyFactory(slug="ccm", short_name="CCM")
-    assert "treaty" not in editor_client.get(ADD_URL).context["adminform"].form.initial  # two treaties, none used
+    assert "treaty" not in editor_client.get(ADD_URL).context["adminform"].form.initial  # several treaties, none used
     japan = Country.objects.get(iso3="JPN")
     data = event_form(japan, ottawa, EventKind.STANCE, "2001-01-02", value="supporter")
     assert editor_client.post(ADD_URL, data).status_code == 302

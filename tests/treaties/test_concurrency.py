@@ -52,7 +52,7 @@ def logged_in(user: User) -> Client:
 def test_a_stale_event_form_is_shown_again_with_who_changed_what_and_the_input_kept(reference_data, editor):
     carol = staff("carol")
     alice_web, carol_web = logged_in(editor), logged_in(carol)
-    event = StatusEvent.objects.get(country__iso3="CAN", kind=EventKind.SIGNATURE)
+    event = StatusEvent.objects.get(treaty__slug="ottawa", country__iso3="CAN", kind=EventKind.SIGNATURE)
     url = f"/admin/treaties/statusevent/{event.pk}/change/"
     alice_form = page_data(alice_web.get(url))
     carol_form = page_data(carol_web.get(url))
@@ -105,7 +105,7 @@ def test_a_stale_country_form_with_its_inline_overwrites_nothing(reference_data,
 
 @pytest.mark.django_db
 def test_a_form_that_does_not_say_its_version_is_refused(reference_data, editor_client):
-    event = StatusEvent.objects.get(country__iso3="CAN", kind=EventKind.SIGNATURE)
+    event = StatusEvent.objects.get(treaty__slug="ottawa", country__iso3="CAN", kind=EventKind.SIGNATURE)
     url = f"/admin/treaties/statusevent/{event.pk}/change/"
     data = page_data(editor_client.get(url))
     del data["read_version"]
@@ -122,7 +122,7 @@ def test_a_form_that_does_not_say_its_version_is_refused(reference_data, editor_
 @pytest.mark.django_db
 def test_a_save_between_the_form_check_and_the_write_is_refused_too(reference_data, editor_client, monkeypatch):
     """The service's conditional UPDATE catches what the form's check could not see; the form then says it."""
-    event = StatusEvent.objects.get(country__iso3="CAN", kind=EventKind.SIGNATURE)
+    event = StatusEvent.objects.get(treaty__slug="ottawa", country__iso3="CAN", kind=EventKind.SIGNATURE)
     url = f"/admin/treaties/statusevent/{event.pk}/change/"
     data = page_data(editor_client.get(url))
     data["note"] = "mine"
@@ -245,8 +245,12 @@ def _row(event: StatusEvent, note: str) -> str:
 @pytest.mark.django_db
 def test_the_import_confirm_refuses_a_row_whose_event_changed_since_the_preview(client, reference_data, editor):
     bob = staff("bob2")
-    event = StatusEvent.objects.select_related("country").get(country__iso3="CAN", kind=EventKind.SIGNATURE)
-    other = StatusEvent.objects.select_related("country").get(country__iso3="NZL", kind=EventKind.SIGNATURE)
+    event = StatusEvent.objects.select_related("country").get(
+        treaty__slug="ottawa", country__iso3="CAN", kind=EventKind.SIGNATURE
+    )
+    other = StatusEvent.objects.select_related("country").get(
+        treaty__slug="ottawa", country__iso3="NZL", kind=EventKind.SIGNATURE
+    )
     data = csv_file(_row(other, "fine"), _row(event, "from the file"))
     other_note = other.note
     web = logged_in(editor)
@@ -294,7 +298,9 @@ def test_the_import_confirm_refuses_a_row_it_would_have_created_but_that_now_cha
 
 @pytest.mark.django_db
 def test_the_import_confirm_goes_through_when_nothing_moved(reference_data, editor):
-    event = StatusEvent.objects.select_related("country").get(country__iso3="CAN", kind=EventKind.SIGNATURE)
+    event = StatusEvent.objects.select_related("country").get(
+        treaty__slug="ottawa", country__iso3="CAN", kind=EventKind.SIGNATURE
+    )
     rows = status_event_csv_read(csv_file(_row(event, "from the file")))
     preview = services.status_event_import(rows=rows, dry_run=True)
     versions = {str(item.event.pk): item.version for item in preview.changed}
@@ -309,7 +315,9 @@ def test_the_import_confirm_goes_through_when_nothing_moved(reference_data, edit
 
 @pytest.mark.django_db
 def test_the_import_refuses_a_change_written_between_its_check_and_its_write(reference_data, editor, monkeypatch):
-    event = StatusEvent.objects.select_related("country").get(country__iso3="CAN", kind=EventKind.SIGNATURE)
+    event = StatusEvent.objects.select_related("country").get(
+        treaty__slug="ottawa", country__iso3="CAN", kind=EventKind.SIGNATURE
+    )
     rows = status_event_csv_read(csv_file(_row(event, "from the file")))
     checked = import_services._check_rows
 

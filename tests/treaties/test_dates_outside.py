@@ -6,6 +6,7 @@ today. Both answer 200 and keep the URL's date.
 """
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -63,15 +64,36 @@ def test_an_ordinary_date_has_no_notice(client, reference_data, url):
     assert "date-notice" not in html
 
 
+def status_rows(html: str) -> dict[str, str]:
+    """The cells of the country page's status table, by the slug of each row's treaty."""
+    return dict(
+        re.findall(
+            r'<th scope="row">(?:<span aria-hidden="true">↳ </span>)?'  # a protocol's row is marked as such
+            r'<a href="/treaties/([\w-]+)/\?[^"]*">.*?</a></th>(.*?)</tr>',
+            html,
+            re.S,
+        )
+    )
+
+
 def test_country_page_before_adoption_and_in_the_future(client, reference_data):
     html = get(client, "/countries/FRA/", BEFORE)
-    assert "Did not exist yet on" in html
-    assert "status-non_signatory" not in html and "status-state_party" not in html
+    rows = status_rows(html)
+    assert set(rows) == set(Treaty.objects.values_list("slug", flat=True))  # a row for every treaty
+    # In 1990 only the CCW (1980) existed; Ottawa (1997) and the rest of the family say so and show no status.
+    later = {"ottawa", "ccm", "att", "tpnw", "ccw-p4", "ccw-p2a", "ccw-art1", "ccw-p5"}
+    for slug in later:
+        assert f'Did not exist yet on <span class="date">{BEFORE}</span>' in rows[slug], slug
+        assert "status-" not in rows[slug], slug
+    assert "Did not exist yet" not in rows["ccw"]
+    assert "status-state_party" in rows["ccw"]  # France ratified it in 1988
     assert "date-notice" not in html  # the page is about a country, which existed: the notice is per treaty
 
     html = get(client, "/countries/FRA/", FUTURE)
     assert "is in the future" in html
-    assert "status-state_party" in html
+    rows = status_rows(html)
+    assert "status-state_party" in rows["ottawa"]
+    assert "Did not exist yet" not in html
 
 
 @pytest.mark.parametrize("url", ["/forums/cd/", "/regions/m49/africa/", "/countries/FRA/"])

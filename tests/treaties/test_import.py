@@ -293,7 +293,9 @@ def test_csrf_is_enforced_on_the_import(editor, reference_data):
 
 def test_editor_previews_then_confirms(client, editor_client, editor, reference_data):
     assert "Import CSV" in editor_client.get("/admin/treaties/statusevent/").content.decode()
-    event = StatusEvent.objects.select_related("country").get(country__iso3="CAN", kind=EventKind.SIGNATURE)
+    event = StatusEvent.objects.select_related("country").get(
+        treaty__slug="ottawa", country__iso3="CAN", kind=EventKind.SIGNATURE
+    )
     cells = ["CAN", "ottawa", "signature", "", event.date.isoformat(), "", "", event.source, "Checked against the UNTC"]
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(cells)
@@ -317,7 +319,9 @@ def test_editor_previews_then_confirms(client, editor_client, editor, reference_
     assert response["Location"] == "/admin/treaties/statusevent/"
     event.refresh_from_db()
     assert event.note == "Checked against the UNTC"
-    assert StatusEvent.objects.filter(country__iso3="JPN", kind=EventKind.STANCE).exists()
+    assert StatusEvent.objects.filter(
+        treaty__slug="ottawa", country__iso3="JPN", kind=EventKind.STANCE, date=D("2001-01-01")
+    ).exists()
     entries = StatusEvent.history.filter(history_user=editor)
     assert sorted(entries.values_list("history_type", flat=True)) == ["+", "~"]
     # Confirming twice cannot import twice: the kept file is gone.
@@ -417,7 +421,7 @@ def test_the_import_accepts_a_signature_the_day_before_the_period_closed(referen
 
 
 def test_the_import_says_to_restore_a_retracted_event(reference_data):
-    event = StatusEvent.objects.get(country__iso3="BFA", kind=EventKind.RATIFICATION)
+    event = StatusEvent.objects.get(treaty__slug="ottawa", country__iso3="BFA", kind=EventKind.RATIFICATION)
     StatusEvent.all_objects.filter(pk=event.pk).update(
         retracted_at=datetime.datetime(2026, 1, 5, 12, tzinfo=datetime.UTC), retraction_reason="typed twice"
     )

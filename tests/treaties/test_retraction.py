@@ -42,6 +42,11 @@ def change_url(event: StatusEvent, action: str = "change") -> str:
     return f"{CHANGELIST}{event.pk}/{action}/"
 
 
+# Albania's events of the Ottawa Convention in /events/ and /events.csv, and its ratification in its timeline.
+ALBANIA_OTTAWA = {"country": "ALB", "treaty": "ottawa"}
+OTTAWA_RATIFICATION = "<strong>Ratification</strong> of the Ottawa Convention"
+
+
 def recompute_now(treaty: Treaty) -> None:
     summary_services.summary_marks_process(treaty_ids=[treaty.pk], settle=0.0)
 
@@ -173,20 +178,22 @@ def test_a_retracted_ratification_counts_nowhere_until_restored(
 
     events_page = client.get("/events/", {"country": "ALB"})
     assert ratification.pk not in [e.pk for e in events_page.context["events"]]
-    events_csv = b"".join(client.get("/events.csv", {"country": "ALB"}).streaming_content).decode()
+    events_csv = b"".join(client.get("/events.csv", ALBANIA_OTTAWA).streaming_content).decode()
     assert "2000-02-29" not in events_csv and "1998-09-08" in events_csv
     profile = client.get("/countries/ALB/")
     assert ratification.pk not in [e.pk for e in profile.context["profile"].events]
-    assert "Ratification</strong>" not in profile.content.decode()
+    content = profile.content.decode()
+    assert OTTAWA_RATIFICATION not in content
+    assert "<strong>Signature</strong> of the Ottawa Convention" in content  # the timeline keeps the rest
 
     with django_capture_on_commit_callbacks(execute=True):
         services.status_event_restore(event=ratification, user=editor, reason="It was Albania after all")
     again = client.get("/", {"date": ON.isoformat()}).context["counts"]
     assert (again.parties, again.signatory) == (before.parties, before.signatory)
     assert albania_status(ottawa) == LegalStatus.STATE_PARTY
-    events_csv = b"".join(client.get("/events.csv", {"country": "ALB"}).streaming_content).decode()
+    events_csv = b"".join(client.get("/events.csv", ALBANIA_OTTAWA).streaming_content).decode()
     assert "2000-02-29" in events_csv
-    assert "Ratification</strong>" in client.get("/countries/ALB/").content.decode()
+    assert OTTAWA_RATIFICATION in client.get("/countries/ALB/").content.decode()
 
 
 def test_the_postgresql_copy_export_leaves_retracted_events_out(client, ratification, editor, settings):
@@ -278,10 +285,12 @@ def test_editor_restores_from_the_admin_and_a_failing_check_is_shown(editor_clie
 
 def test_the_list_shows_retracted_events_with_a_filter(editor_client, ottawa, ratification, editor):
     services.status_event_retract(event=ratification, user=editor, reason="Wrong country")
-    every = editor_client.get(CHANGELIST, {"country__id__exact": ratification.country_id})
+    every = editor_client.get(
+        CHANGELIST, {"country__id__exact": ratification.country_id, "treaty__id__exact": ottawa.pk}
+    )
     listed = every.context["cl"].result_list
     assert ratification.pk in [e.pk for e in listed]
-    assert len(listed) == StatusEvent.all_objects.filter(country=ratification.country).count() == 2
+    assert len(listed) == StatusEvent.all_objects.filter(country=ratification.country, treaty=ottawa).count() == 2
     retracted = editor_client.get(CHANGELIST, {"retracted": "yes"}).context["cl"].result_list
     assert [e.pk for e in retracted] == [ratification.pk]
     counting = editor_client.get(CHANGELIST, {"retracted": "no"}).context["cl"]

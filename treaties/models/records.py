@@ -40,7 +40,8 @@ class Treaty(models.Model):
         "threshold reached",
         null=True,
         blank=True,
-        help_text="The day the last instrument needed for entry into force was deposited (the 40th for Ottawa).",
+        help_text="The day the last instrument needed for entry into force was deposited (the 40th for Ottawa). "
+        "Blank: read_depositary_page finds it from the depositary's table.",
     )
     late_eif_unit = models.CharField(
         "entry into force for a later instrument: unit", max_length=20, choices=PeriodUnit.choices
@@ -87,10 +88,11 @@ class Treaty(models.Model):
         ordering = ["short_name"]
         verbose_name_plural = "treaties"
         constraints = [
+            # The threshold only of a treaty in force; it may be left blank there, for `read_depositary_page`
+            # finds it from the table (with the treaty's own date the rule gives the same dates without it).
             models.CheckConstraint(
-                condition=Q(entry_into_force__isnull=True, eif_threshold_date__isnull=True)
-                | Q(entry_into_force__isnull=False, eif_threshold_date__isnull=False),
-                name="%(app_label)s_%(class)s_in_force_with_threshold",
+                condition=Q(eif_threshold_date__isnull=True) | Q(entry_into_force__isnull=False),
+                name="%(app_label)s_%(class)s_threshold_only_in_force",
             ),
             models.CheckConstraint(
                 condition=Q(eif_threshold_date__isnull=True) | Q(entry_into_force__gte=F("eif_threshold_date")),

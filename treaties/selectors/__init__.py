@@ -16,6 +16,7 @@ from treaties.selectors.status_rows import (
     status_counts,
     status_event_list,
     treaty_acts_by_country,
+    treaty_statements,
     treaty_status_rows,
 )
 from treaties.selectors.summaries import (
@@ -75,6 +76,7 @@ __all__ = [
     "summary_panel_from_spans",
     "summary_time_series",
     "treaty_acts_by_country",
+    "treaty_statements",
     "treaty_status_rows",
     "world_summary",
 ]

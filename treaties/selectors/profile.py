@@ -10,6 +10,7 @@ from countries.models import Country, CountryFormerName, CountrySuccession, Foru
 from countries.selectors import country_lineage_map
 from treaties.choices import EventKind
 from treaties.models import StatusEvent, Treaty
+from treaties.presentation import family_order
 from treaties.status import Act, CountryStatus, country_status
 
 
@@ -35,8 +36,8 @@ class CountryProfile:
 
 
 def country_profile(*, country: Country, on: datetime.date, count: str) -> CountryProfile:
-    """A country's status under every treaty on `on`, its events (and those of the states it continues),
-    regions, forum seats over time and the states before and after it."""
+    """A country's status under every treaty on `on` (each protocol after its parent), its events (and
+    those of the states it continues), regions, forum seats over time and the states before and after it."""
     ids = [country.pk, *country_lineage_map().get(country.pk, ())]
     events = list(
         StatusEvent.objects.filter(country_id__in=ids).select_related("country", "treaty").order_by("date", "kind")
@@ -47,7 +48,7 @@ def country_profile(*, country: Country, on: datetime.date, count: str) -> Count
             acts[e.treaty_id].append(Act(e.kind, e.date, e.value, e.effective_date, e.end_date))
     standings = [
         TreatyStanding(treaty=treaty, status=country_status(treaty.rule, acts.get(treaty.pk, []), on, count))
-        for treaty in Treaty.objects.order_by("short_name")
+        for treaty in family_order(Treaty.objects.all())
     ]
     successions = list(
         CountrySuccession.objects.filter(Q(predecessor=country) | Q(successor=country)).select_related(

@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 
 from countries.models import Country, Forum, Region, RegionAssignment, RegionScheme
 from countries.selectors import country_lineage_map
-from treaties.choices import STATUS_KINDS, EventKind
+from treaties.choices import STATEMENT_KINDS, STATUS_KINDS, EventKind
 from treaties.models import StatusEvent, Treaty
+from treaties.presentation import family_order
 from treaties.status import Act, CountryStatus, country_status, current_stance
 from treaties.summaries import counts_of
 
@@ -112,7 +113,7 @@ def status_event_list() -> QuerySet[StatusEvent]:
 def event_filter_choices() -> dict[str, list]:
     """What the event list's filter form offers: treaties, countries, regions by scheme, forums (four queries)."""
     return {
-        "treaties": list(Treaty.objects.order_by("short_name")),
+        "treaties": family_order(Treaty.objects.all()),
         "countries": list(Country.objects.order_by("name").only("iso3", "name")),
         "regions": list(Region.objects.select_related("scheme").order_by("scheme__name", "name")),
         "forums": list(Forum.objects.order_by("name")),
@@ -139,3 +140,21 @@ def region_country_rows(
     return [
         row for row in treaty_status_rows(treaty=treaty, on=on, count=count) if assigned.get(row.country.pk) == wanted
     ]
+
+
+# What the depositary prints below its table, state by state: statements and territorial applications.
+FOOTNOTE_KINDS = sorted(STATEMENT_KINDS | {EventKind.TERRITORIAL_APPLICATION})
+
+
+def treaty_statements(*, treaty: Treaty, on: datetime.date) -> list[tuple[Country, list[StatusEvent]]]:
+    """Each State's declarations, reservations, objections and territorial applications made by `on`,
+    by country name then date, as the depositary lists them under its table: one query."""
+    events = (
+        StatusEvent.objects.filter(treaty=treaty, kind__in=FOOTNOTE_KINDS, date__lte=on)
+        .select_related("country")
+        .order_by("country__name", "date", "kind")
+    )
+    grouped: dict[int, tuple[Country, list[StatusEvent]]] = {}
+    for event in events:
+        grouped.setdefault(event.country_id, (event.country, []))[1].append(event)
+    return list(grouped.values())

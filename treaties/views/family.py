@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from countries.models import Forum, Region
 from treaties.models import Treaty
-from treaties.presentation import treaty_not_yet
+from treaties.presentation import family_order, treaty_not_yet
 from treaties.selectors.compare import (
     COMPARE_FILTERS,
     CompareRow,
@@ -120,18 +120,6 @@ class CompareForm(forms.Form):
                 conditions.append((index[slug], condition))
         cleaned["conditions"] = conditions
         return cleaned
-
-
-def family_order(treaties) -> list[Treaty]:
-    """Treaties by short name, each protocol right after its parent."""
-    ordered = sorted(treaties, key=lambda t: t.short_name.casefold())
-    top = [t for t in ordered if t.parent_id is None]
-    result = []
-    for treaty in top:
-        result.append(treaty)
-        result.extend(t for t in ordered if t.parent_id == treaty.pk)
-    placed = {t.pk for t in result}
-    return result + [t for t in ordered if t.pk not in placed]
 
 
 @dataclass(frozen=True)

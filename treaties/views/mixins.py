@@ -27,6 +27,7 @@ from treaties.presentation import (
     SHOW_QUICK,
     R,
     date_notice,
+    family_order,
     filter_status_rows,
     sort_status_rows,
     status_sort_choices,
@@ -170,7 +171,7 @@ class TreatyChoiceMixin(AsOfMixin):
             **super().as_of_context(),
             **self.date_context(self.treaty),
             "treaty": self.treaty,
-            "treaties": Treaty.objects.order_by("short_name"),
+            "treaties": family_order(Treaty.objects.all()),
         }
 
     def state_query(self) -> str:

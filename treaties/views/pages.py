@@ -35,6 +35,7 @@ from treaties.selectors import (
     status_map_shapes,
     summary_freshness,
     summary_time_series,
+    treaty_statements,
     treaty_status_rows,
     world_summary,
 )
@@ -102,14 +103,17 @@ class TreatyDetailView(AsOfMixin, StatusTableMixin, TemplateView):
     template_name = "treaties/treaty_detail.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        treaty = get_object_or_404(Treaty, slug=self.kwargs["slug"])
+        treaty = get_object_or_404(Treaty.objects.select_related("parent"), slug=self.kwargs["slug"])
         rows = treaty_status_rows(treaty=treaty, on=self.on, count=self.count)
+        statements = treaty_statements(treaty=treaty, on=self.on)
         return {
             **super().get_context_data(**kwargs),
             **self.as_of_context(),
             **self.date_context(treaty),
             "treaty": treaty,
             **self.table_context(rows),
+            "statements": statements,
+            "statement_countries": {country.pk for country, _events in statements},
             "counts": status_counts(row.status for row in rows),
             **summary_context(treaty=treaty, on=self.on, count=self.count),
         }

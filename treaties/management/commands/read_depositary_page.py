@@ -36,8 +36,8 @@ from treaties.depositary import (
 from treaties.exports import EVENT_HEADER
 from treaties.imports import ImportFileError, status_event_csv_read
 from treaties.models import Treaty
-from treaties.reference import territorial_value
-from treaties.services import status_event_import
+from treaties.reference import eif_threshold, former_state_instruments, territorial_value
+from treaties.services import status_event_import, treaty_save
 from treaties.status import withdrawal_effective_date
 
 # Acts the depositary's table states: one recorded but missing from the page is pointed out.
@@ -242,5 +242,46 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Applied {result.rows} events: {created} created, {changed} changed, {unchanged} unchanged."
+                )
+            )
+        self._treaty_dates(treaty, page, dry_run=dry_run, user=importer, reason=f"Depositary page {path.name}")
+
+    def _treaty_dates(self, treaty: Treaty, page: StatusPage, *, dry_run: bool, user, reason: str) -> None:
+        """The treaty's own dates against the page: its entry into force, and the threshold found from the table.
+
+        A blank threshold is filled in (through `treaty_save`, so with history and a recompute); one that
+        differs from the table, or an entry into force that differs from the header, is reported for staff
+        to look at, not overwritten.
+        """
+        deposits = [p.consent.date for p in page.participants if p.consent]
+        notes = {str(n.number): n for n in page.end_notes}
+        threshold = eif_threshold(
+            instruments=treaty.eif_instruments, deposits=deposits + former_state_instruments(notes)
+        )
+        stated = page.header.entry_into_force
+        if stated and treaty.entry_into_force != stated:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"The page says {treaty} entered into force on {stated}; the treaty says "
+                    f"{treaty.entry_into_force or 'nothing'}: correct it in the admin if the page is right."
+                )
+            )
+        if threshold is None or not treaty.entry_into_force:
+            return
+        ordinal = treaty.eif_instruments
+        if treaty.eif_threshold_date is None:
+            if dry_run:
+                self.stdout.write(
+                    f"  threshold: instrument no. {ordinal} was deposited on {threshold}; would be recorded."
+                )
+                return
+            treaty.eif_threshold_date = threshold
+            treaty_save(treaty=treaty, user=user, reason=reason)
+            self.stdout.write(f"  threshold: instrument no. {ordinal} was deposited on {threshold}; recorded.")
+        elif treaty.eif_threshold_date != threshold:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"The table's instrument no. {ordinal} was deposited on {threshold}; the treaty's threshold is "
+                    f"{treaty.eif_threshold_date}. Left as it is: check which is right."
                 )
             )
