@@ -119,3 +119,11 @@ class PeriodUnit(models.TextChoices):
     DAYS = "days", "days after the act (the Nth day following)"
     MONTHS = "months", "months after the act (same day of the month)"
     MONTH_START = "month_start", "first day of the Nth month after the act"
+
+
+class DatePrecision(models.TextChoices):
+    """How precisely an event's date is known (DESIGN.md, "Date precision")."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"

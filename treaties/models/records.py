@@ -18,6 +18,7 @@ from treaties.choices import (
     LEGAL_KINDS,
     POSITION_KINDS,
     VALUE_MAX_LENGTH,
+    DatePrecision,
     EventKind,
     PeriodUnit,
 )
@@ -79,6 +80,13 @@ class Treaty(models.Model):
         default=False,
         help_text="A withdrawing State engaged in an armed conflict stays bound until the conflict ends "
         "(Ottawa art. 20(3)); record the date it took effect on the withdrawal.",
+    )
+    stance_lapse_years = models.PositiveSmallIntegerField(
+        "stances lapse after (years)",
+        null=True,
+        blank=True,
+        help_text='A declared stance counts towards "on board" until replaced, ended, or older than this '
+        "(Ottawa: 3). Blank: never lapses.",
     )
     version = version_field()
 
@@ -206,6 +214,13 @@ class StatusEvent(models.Model):
         "territorial application.",
     )
     date = models.DateField(help_text="The date of the act, e.g. the deposit of the instrument.")
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How precisely the date is known: a fact known only to the month or the year is stored on the "
+        'first day of that period, counted from then, and shown as written ("March 2004", "1994").',
+    )
     effective_date = models.DateField(
         null=True,
         blank=True,
