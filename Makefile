@@ -37,6 +37,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ottawa_bench
 # The broker a real worker uses to measure the time from an edit to its summary.
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/13
 export BENCH_BROKER_URL
+# `make bench SECTIONS=pages`: public pages through gunicorn, warm, cold and 304 (bench/pages.py; not in the default run).
 bench: $(VENV)/.dev
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -q -c "DROP DATABASE IF EXISTS $(notdir $(BENCH_DATABASE_URL))" \
 		-c "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))"

@@ -12,3 +12,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # The test client closes a streamed response only when a test reads it to the end, so a test that checks
 # only the status of a CSV export would hold its export slot; tests/test_export_limits.py sets the real limit.
 EXPORT_MAX_CONCURRENT_PER_ADDRESS = 0
+# The response cache (ottawa_tracker/http_cache.py) would outlive each test's rolled-back data and serve one
+# test's page to the next; tests/test_response_cache.py turns it on with an empty cache.
+RESPONSE_CACHE = False

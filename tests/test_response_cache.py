@@ -1,0 +1,272 @@
+"""The response cache, ETags and 304s for public pages (ottawa_tracker/http_cache.py), on the real record.
+
+The test settings turn the response cache off (it outlives each test's rolled-back data); every test
+here turns it on with an empty cache.
+"""
+
+import contextlib
+import datetime
+import socket
+
+import pytest
+from django.core.cache import cache
+
+from countries.models import Country
+from ottawa_tracker import cache as summary_cache
+from ottawa_tracker import http_cache
+from treaties import services
+from treaties.choices import EventKind
+from treaties.models import StatusEvent, Treaty
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/treaties/ottawa/",
+    "/treaties/ottawa/map.svg",
+    "/countries/USA/",
+    "/regions/?treaty=ottawa&scheme=m49",
+    "/forums/cd/",
+    "/events/?treaty=ottawa",
+    "/treaties/",
+]
+
+
+@pytest.fixture(autouse=True)
+def response_cache(settings):
+    settings.RESPONSE_CACHE = True
+    settings.RESPONSE_CACHE_SECONDS = 600
+    cache.clear()
+    http_cache.response_cache_clear()
+    yield
+    with contextlib.suppress(Exception):  # still the closed port's Redis after the failing-cache test
+        cache.clear()
+    http_cache.cache_resume()
+    summary_cache.cache_resume()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_second_request_makes_no_query(client, reference_data, django_assert_num_queries, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_the_query_is_sorted_and_part_of_the_key(client, reference_data, django_assert_num_queries):
+    first = client.get("/regions/?treaty=ottawa&scheme=m49")
+    with django_assert_num_queries(0):
+        same = client.get("/regions/?scheme=m49&treaty=ottawa")
+    assert same["ETag"] == first["ETag"]
+    other = client.get("/regions/?treaty=ottawa&scheme=un-groups")
+    assert other["ETag"] != first["ETag"]
+    assert other.content != first.content
+
+
+def test_public_headers(client, reference_data, settings):
+    response = client.get("/treaties/ottawa/")
+    assert response["Cache-Control"] == settings.RESPONSE_CACHE_CONTROL
+    assert settings.RESPONSE_CACHE_CONTROL == "public, max-age=60, stale-while-revalidate=600"
+    assert response["ETag"].startswith('"') and len(response["ETag"]) == 34
+    assert response["Last-Modified"].endswith(" GMT")
+    assert "Cookie" in response["Vary"]
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("url", ["/treaties/ottawa/", "/treaties/ottawa/status.csv", "/events.csv"])
+def test_a_conditional_get_with_the_etag_gets_304(client, reference_data, django_assert_num_queries, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    if response.streaming:
+        b"".join(response.streaming_content)
+    with django_assert_num_queries(0):
+        again = client.get(url, headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == response["ETag"]
+    assert again["Cache-Control"].startswith("public")
+    stale = client.get(url, headers={"if-none-match": '"not-this-one"'})
+    assert stale.status_code == 200
+
+
+def test_if_modified_since_gets_304(client, reference_data):
+    response = client.get("/forums/cd/")
+    again = client.get("/forums/cd/", headers={"if-modified-since": response["Last-Modified"]})
+    assert again.status_code == 304
+    earlier = client.get("/forums/cd/", headers={"if-modified-since": "Mon, 01 Jan 1990 00:00:00 GMT"})
+    assert earlier.status_code == 200
+
+
+def test_a_small_csv_is_stored_whole(client, reference_data, django_assert_num_queries):
+    first = client.get("/treaties/ottawa/status.csv")
+    assert not first.streaming  # read whole (it is small) and stored
+    assert first["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in first.get("Content-Disposition", "attachment")
+    with django_assert_num_queries(0):
+        second = client.get("/treaties/ottawa/status.csv")
+    assert second.content == first.content
+    assert second.content.startswith(b"\xef\xbb\xbf") or b"," in second.content.splitlines()[0]
+
+
+def test_a_large_csv_streams_on_unstored(client, reference_data, monkeypatch):
+    monkeypatch.setattr(http_cache, "STREAM_BUFFER_BYTES", 1000)
+    first = client.get("/events.csv?treaty=ottawa")
+    assert first.streaming
+    body = b"".join(first.streaming_content)
+    assert len(body) > 1000 and body.count(b"\n") > 100
+    second = client.get("/events.csv?treaty=ottawa")
+    assert second.streaming  # rendered again: nothing was stored
+    assert b"".join(second.streaming_content) == body
+    assert second["ETag"] == first["ETag"]
+
+
+def _sign(country: Country, treaty: Treaty) -> StatusEvent:
+    event = StatusEvent(
+        treaty=treaty,
+        country=country,
+        kind=EventKind.SIGNATURE,
+        date=datetime.date(2020, 5, 5),
+        source="https://treaties.un.org/ (test)",
+    )
+    return services.status_event_save(event=event, validate=False)
+
+
+def test_an_edit_through_the_service_changes_the_etag_and_the_body(
+    client, reference_data, django_capture_on_commit_callbacks
+):
+    """The change shows on the next request after the recompute its commit sets off (eager Celery)."""
+    ottawa = Treaty.objects.get(slug="ottawa")
+    usa = Country.objects.get(iso3="USA")
+    assert not StatusEvent.objects.filter(treaty=ottawa, country=usa, kind=EventKind.SIGNATURE).exists()
+    urls = ["/countries/USA/", "/treaties/ottawa/", "/"]
+    before = {url: client.get(url) for url in urls}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _sign(usa, ottawa)
+    assert callbacks  # the recompute's wake-up and the data version's bump
+    for url in urls:
+        after = client.get(url)
+        assert after["ETag"] != before[url]["ETag"], url
+        assert after.content != before[url].content, url
+    assert b"2020-05-05" in client.get("/countries/USA/").content
+    # The old ETag no longer matches: the client gets the new page.
+    old_etag = before["/countries/USA/"]["ETag"]
+    assert client.get("/countries/USA/", headers={"if-none-match": old_etag}).status_code == 200
+
+
+def test_a_change_the_marks_do_not_see_still_changes_the_page(client, reference_data):
+    """A country renamed (no figure moves, no mark) starts a new generation."""
+    first = client.get("/countries/USA/")
+    usa = Country.objects.get(iso3="USA")
+    usa.name = "United States (renamed for the test)"
+    usa.save()
+    second = client.get("/countries/USA/")
+    assert second["ETag"] != first["ETag"]
+    assert b"renamed for the test" in second.content
+
+
+def test_a_lost_generation_never_serves_a_stale_page(client, reference_data):
+    first = client.get("/forums/cd/")
+    cache.delete(http_cache.GENERATION_KEY)  # evicted, or a flush of part of the cache
+    second = client.get("/forums/cd/")
+    assert second["ETag"] != first["ETag"]
+
+
+def test_the_day_is_part_of_the_version(client, reference_data, monkeypatch):
+    first = client.get("/")
+    tomorrow = http_cache.timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(http_cache, "_today", lambda: tomorrow)
+    assert client.get("/")["ETag"] != first["ETag"]
+
+
+def test_the_admin_is_never_public(admin_client, reference_data):
+    response = admin_client.get("/admin/")
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert "ETag" not in response
+    assert not [key for key in cache._cache if "http_cache:page:" in key]
+
+
+def test_a_logged_in_user_is_never_served_from_the_public_cache(client, admin_client, reference_data):
+    public = client.get("/treaties/ottawa/")
+    assert public["Cache-Control"].startswith("public")
+    # The staff user's page comes from the rendering, with its own content, and is not stored.
+    mine = admin_client.get("/treaties/ottawa/")
+    assert mine.status_code == 200
+    assert "private" in mine["Cache-Control"] and "no-store" in mine["Cache-Control"]
+    assert "ETag" not in mine
+    assert mine.wsgi_request.user.is_authenticated
+    stored = [key for key in cache._cache if "http_cache:page:" in key]
+    assert len(stored) == 1  # the anonymous page only
+    # A conditional GET with the public ETag is not answered 304 for a logged-in user.
+    again = admin_client.get("/treaties/ottawa/", headers={"if-none-match": public["ETag"]})
+    assert again.status_code == 200
+
+
+def test_query_counts_measure_the_rendering_with_the_cache_off(client, reference_data, settings):
+    from tests.treaties.query_counts import assert_exact_queries
+
+    settings.RESPONSE_CACHE = False
+    client.get("/forums/")
+    assert_exact_queries(client, "/forums/")
+    response = client.get("/forums/")
+    assert "ETag" not in response
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_failing_cache_still_serves_pages(client, reference_data, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    for url in ["/treaties/ottawa/", "/treaties/ottawa/", "/forums/cd/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "ETag" not in response  # rendered as if there were no response cache
+    assert b"Ottawa" in client.get("/treaties/ottawa/").content
+
+
+def test_a_mark_alone_changes_the_version_at_once(client, reference_data, django_capture_on_commit_callbacks):
+    """Marks are written with UPDATE (no row signal): the service's on-commit hook drops the cached marks' token."""
+    from treaties.services import summaries as summary_services
+
+    first = client.get("/forums/cd/")
+    ottawa = Treaty.objects.get(slug="ottawa")
+    generation = cache.get(http_cache.GENERATION_KEY)
+    with django_capture_on_commit_callbacks(execute=False):
+        summary_services.summary_mark(treaty_ids=[ottawa.pk], reason="test", wake=False)
+    cache.set(http_cache.GENERATION_KEY, generation, None)  # only the marks tell
+    assert cache.get(http_cache.MARKS_KEY) is None
+    assert client.get("/forums/cd/")["ETag"] != first["ETag"]
+
+
+def test_a_stored_response_keeps_its_own_headers(client, reference_data, django_assert_num_queries):
+    """The map may be framed by this site (its view's CSP and X-Frame-Options), from the cache too."""
+    first = client.get("/treaties/ottawa/map.svg")
+    with django_assert_num_queries(0):
+        second = client.get("/treaties/ottawa/map.svg")
+    assert "frame-ancestors 'self'" in first["Content-Security-Policy"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == first["X-Frame-Options"] == "SAMEORIGIN"
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_gzipped_and_plain_bodies_are_kept_apart(client, reference_data):
+    plain = client.get("/treaties/ottawa/map.svg")
+    zipped = client.get("/treaties/ottawa/map.svg", headers={"accept-encoding": "gzip"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert zipped["ETag"] != plain["ETag"]
+    again = client.get("/treaties/ottawa/map.svg")
+    assert "Content-Encoding" not in again
+    assert again.content == plain.content
