@@ -44,6 +44,12 @@ INSTALLED_APPS = [
     "csp",
     "countries",
     "treaties",
+    # The JSON API (/api/v1/), its OpenAPI schema and docs served from the sidecar package: see "API" below.
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     # The project package itself, for its admin (the lockout list's "Unlock" action, ottawa_tracker/admin.py).
     "ottawa_tracker",
 ]
@@ -53,6 +59,8 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files and every error page carry the policy too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the cache, ETag and 304s; above sessions, so a hit makes no query (see "Caching" below).
+    "ottawa_tracker.http_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,7 +139,21 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the stored pages (ottawa_tracker/http_cache.py) beside the summaries; Django's default is 300.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOCMEM_CACHE_MAX_ENTRIES", 2000)},
+        }
+    }
+
+# Caching of public pages (ottawa_tracker/http_cache.py): RESPONSE_CACHE turns it all off (pages, ETag, 304s).
+# A page is stored for RESPONSE_CACHE_SECONDS under the data version (0: headers and 304s only); the summary
+# marks' part of the version is re-read from the database every DATA_VERSION_SECONDS (sooner after a change).
+RESPONSE_CACHE = env_bool("RESPONSE_CACHE", default=True)
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 600)
+DATA_VERSION_SECONDS = env_int("DATA_VERSION_SECONDS", 5)
+RESPONSE_CACHE_CONTROL = env_str("RESPONSE_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=600")
 
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html
 # With no CELERY_BROKER_URL tasks run eagerly in-process (the embedded mode).
@@ -290,3 +312,30 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 EXPORT_MAX_CONCURRENT_PER_ADDRESS = env_int("EXPORT_MAX_CONCURRENT_PER_ADDRESS", 2)
 EXPORT_SLOT_SECONDS = env_int("EXPORT_SLOT_SECONDS", 120)
 TRUSTED_PROXY_HOPS = env_int("DJANGO_TRUSTED_PROXY_HOPS", 1) if env_bool("DJANGO_BEHIND_PROXY") else 0
+
+# API (Django REST framework, api/): anonymous reads, writes by staff with a token (one per user, made in
+# the admin under "Auth Token"), JSON only. Anonymous requests are throttled per client address, token
+# requests per user (429 with Retry-After); rates as DRF writes them ("120/min", "5000/hour").
+API_ANON_RATE = env_str("API_ANON_RATE", "120/min")
+API_USER_RATE = env_str("API_USER_RATE", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AddressRateThrottle", "api.throttles.TokenUserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ottawa Tracker API",
+    "DESCRIPTION": "Treaties, countries, regions, forums and dated events; where every State stands on a date. "
+    "Dates are YYYY-MM-DD, countries ISO 3166-1 alpha-3. Every answer gives the date asked and the data version.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"PeriodUnitEnum": "treaties.choices.PeriodUnit"},
+}

@@ -5,20 +5,22 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.messages import ERROR, SUCCESS
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
 from ottawa_tracker.admin_base import ServiceAdmin, UnverifiedFilter
-from ottawa_tracker.versioning import VersionedModelForm
+from ottawa_tracker.history import history_stamp
+from ottawa_tracker.versioning import VersionedModelForm, versioned_save
 from treaties import services
 from treaties.admin_retraction import RetractedFilter, RetractionAdminMixin, retraction_form_problems
+from treaties.choices import DatePrecision
 from treaties.exports import EVENT_HEADER
 from treaties.forms import EventImportUploadForm, StatusEventValueField
 from treaties.imports import ImportFileError, max_import_bytes, status_event_csv_read
-from treaties.models import StatusEvent, Treaty
+from treaties.models import Obligation, StatusEvent, Treaty
 from treaties.services.imports import ImportResult
 from treaties.services.staging import staged_import_drop, staged_import_get, staged_import_keep
 from treaties.validation import status_event_problems
@@ -110,7 +112,27 @@ class StatusEventAdminForm(VersionedModelForm):
 
     class Meta:
         model = StatusEvent
-        fields = ("treaty", "country", "kind", "value", "date", "effective_date", "end_date", "source", "note")
+        fields = (
+            "treaty",
+            "country",
+            "kind",
+            "value",
+            "date",
+            "date_precision",
+            "effective_date",
+            "end_date",
+            "source",
+            "note",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Blank is `day`, so that a form posted without the menu (a script, an older page) still saves.
+        if "date_precision" in self.fields:
+            self.fields["date_precision"].required = False
+
+    def clean_date_precision(self):
+        return self.cleaned_data.get("date_precision") or DatePrecision.DAY
 
     def clean(self):
         cleaned = super().clean()
@@ -293,3 +315,57 @@ def import_preview(result: ImportResult) -> ImportPreview:
 IMPORT_ROWS_SHOWN = 200
 # The session key of the treaty a user last saved an event for (the admin's default for the next one).
 LAST_TREATY_KEY = "treaties.statusevent.last_treaty"
+
+
+def obligation_save(*, obligation: Obligation, user=None, reason: str = "", validate: bool = True) -> Obligation:
+    """Create or change an obligation, at the version its writer read, with its history entry. The pages
+    compute the obligations' states on demand, so no stored summary moves."""
+    if validate:
+        obligation.full_clean()
+    with transaction.atomic():
+        history_stamp(obligation, user=user, reason=reason)
+        versioned_save(obligation)
+    return obligation
+
+
+def obligation_delete(*, obligation: Obligation, user=None, reason: str = "") -> None:
+    with transaction.atomic():
+        history_stamp(obligation, user=user, reason=reason)
+        obligation.delete()
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ServiceAdmin):
+    """A treaty's obligations and their clocks (DESIGN.md, "Obligations, as data"); the events that meet,
+    extend or waive one name its slug in their value."""
+
+    save_service = staticmethod(obligation_save)
+    delete_service = staticmethod(obligation_delete)
+    argument = "obligation"
+    form = VersionedModelForm
+    list_display = ("treaty", "article", "name", "slug", "clock", "extendable", "complete_record")
+    list_filter = ("treaty", "clock", "extendable", UnverifiedFilter)
+    search_fields = ("name", "slug", "article", "treaty__short_name")
+    list_select_related = ("treaty",)
+    fieldsets = [
+        (None, {"fields": ("treaty", "name", "slug", "article", "order")}),
+        (
+            "Clock",
+            {
+                "fields": (
+                    "clock",
+                    "period_unit",
+                    "period_count",
+                    "yearly_month",
+                    "yearly_day",
+                    "covers",
+                    "follows",
+                    "extendable",
+                    "complete_record",
+                ),
+                "description": "After entry into force: a unit and a count (Ottawa art. 4: 48 months; art. 7(1): "
+                "180 days). Yearly: a month and a day (art. 7(2): 4 and 30) and the obligation it follows.",
+            },
+        ),
+        ("Source", {"fields": ("source",)}),
+    ]

@@ -10,6 +10,9 @@ class EventKind(models.TextChoices):
     SUCCESSION = "succession", "Succession"
     WITHDRAWAL_NOTICE = "withdrawal_notice", "Withdrawal notified"
     WITHDRAWAL_EFFECTIVE = "withdrawal_effective", "Withdrawal took effect"
+    # A government says it will leave but has deposited nothing (a decree, a "suspension"): political, not
+    # legal. Not on board from its date; the legal status is unchanged (treaties/status.py).
+    WITHDRAWAL_ANNOUNCED = "withdrawal_announced", "Withdrawal announced"
     STANCE = "stance", "Stance"
     UNGA_VOTE = "unga_vote", "UN General Assembly vote"
     EXPORT_MORATORIUM = "export_moratorium", "Export moratorium"
@@ -21,6 +24,14 @@ class EventKind(models.TextChoices):
     RESERVATION = "reservation", "Reservation"
     OBJECTION = "objection", "Objection"
     TERRITORIAL_APPLICATION = "territorial_application", "Territorial application"
+    # What a State did about one of the treaty's obligations (treaties/obligations.py); the obligation's
+    # slug is the value. An extension carries its new deadline in `effective_date`.
+    OBLIGATION_MET = "obligation_met", "Obligation met"
+    DEADLINE_EXTENDED = "deadline_extended", "Deadline extended"
+    OBLIGATION_NOT_APPLICABLE = "obligation_not_applicable", "Obligation not applicable"
+    # The research reports the deadline passed unmet (ottawa_article4.csv `missed`): dated on the deadline,
+    # it says the State owed the obligation, where the record of the others is partial.
+    DEADLINE_MISSED = "deadline_missed", "Deadline missed (reported)"
 
 
 CONSENT_KINDS = frozenset(
@@ -43,7 +54,11 @@ DEPOSITARY_ACT_KINDS = frozenset(
 )
 # The acts that make the legal status (signature, consent, withdrawal) and provisional application, which
 # puts a State on board: what the status rule reads.
-STATUS_KINDS = frozenset({EventKind.SIGNATURE, EventKind.PROVISIONAL_APPLICATION} | CONSENT_KINDS | WITHDRAWAL_KINDS)
+STATUS_KINDS = frozenset(
+    {EventKind.SIGNATURE, EventKind.PROVISIONAL_APPLICATION, EventKind.WITHDRAWAL_ANNOUNCED}
+    | CONSENT_KINDS
+    | WITHDRAWAL_KINDS
+)
 # Every act recorded with the depositary: only a treaty participant makes one, and none precedes the
 # treaty's adoption. The checks of the order of acts (`validation._check_sequence`) read only
 # signatures, consents and withdrawals among them, so a declaration never breaks signature → consent.
@@ -55,24 +70,38 @@ POSITION_KINDS = frozenset(
         EventKind.EXPORT_MORATORIUM,
         EventKind.PRODUCTION_HALTED,
         EventKind.STOCKPILE_DESTROYED,
+        EventKind.WITHDRAWAL_ANNOUNCED,
     }
 )
 
 # The values each kind accepts; a kind missing here takes no value.
 KIND_VALUES: dict[str, tuple[str, ...]] = {
     EventKind.STANCE: ("supporter", "undecided", "opposed"),
-    EventKind.UNGA_VOTE: ("yes", "no", "abstain"),
-    EventKind.EXPORT_MORATORIUM: ("comprehensive", "limited"),
+    # `absent`: a member present in the record who did not vote (the UN Digital Library's "non-voting").
+    EventKind.UNGA_VOTE: ("yes", "no", "abstain", "absent"),
+    # `de_facto`: a practice with no formal moratorium (China, "no exports since 1994").
+    EventKind.EXPORT_MORATORIUM: ("comprehensive", "limited", "de_facto"),
     # A withdrawal normally leaves the treaty; `consent` withdraws only the consent to be
     # bound, and the state stays a signatory (Russia and the CTBT, 2023).
     EventKind.WITHDRAWAL_NOTICE: ("", "consent"),
 }
+# The events about an obligation: their value is the obligation's slug (checked against the treaty's
+# obligations by `validation.status_event_problems`).
+OBLIGATION_KINDS = frozenset(
+    {
+        EventKind.OBLIGATION_MET,
+        EventKind.DEADLINE_EXTENDED,
+        EventKind.OBLIGATION_NOT_APPLICABLE,
+        EventKind.DEADLINE_MISSED,
+    }
+)
 # Kinds whose value is free text rather than one of a list: the territories a territorial
-# application extends the treaty to, or excludes from it ("exclusion: Faroe Islands").
-FREE_VALUE_KINDS = frozenset({EventKind.TERRITORIAL_APPLICATION})
+# application extends the treaty to, or excludes from it ("exclusion: Faroe Islands"); an obligation's slug.
+FREE_VALUE_KINDS = frozenset({EventKind.TERRITORIAL_APPLICATION} | OBLIGATION_KINDS)
 # Kinds whose value is required (the others may be blank).
 KINDS_REQUIRING_VALUE = frozenset(
     {EventKind.STANCE, EventKind.UNGA_VOTE, EventKind.EXPORT_MORATORIUM, EventKind.TERRITORIAL_APPLICATION}
+    | OBLIGATION_KINDS
 )
 # Kinds whose `note` carries the text itself and so is required.
 KINDS_REQUIRING_NOTE = STATEMENT_KINDS
@@ -127,3 +156,27 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+
+class ObligationClock(models.TextChoices):
+    """How an obligation's deadline is counted (DESIGN.md, "Obligations, as data")."""
+
+    AFTER_ENTRY_INTO_FORCE = "after_entry_into_force", "a period after entry into force for the State"
+    YEARLY = "yearly", "every year on a calendar date"
+
+
+class ObligationState(models.TextChoices):
+    """Where one State stands on one obligation on a date (treaties/obligations.py)."""
+
+    PENDING = "pending", "Pending"
+    EXTENDED = "extended", "Extended"
+    MET = "met", "Met"
+    MET_LATE = "met_late", "Met late"
+    OVERDUE = "overdue", "Overdue"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    # Past due and nothing recorded about it, where the obligation's record is partial
+    # (`Obligation.complete_record` unticked): the data cannot say met or overdue.
+    UNRECORDED = "unrecorded", "Past due, not recorded"
+
+
+OBLIGATION_STATE_ORDER = tuple(ObligationState)

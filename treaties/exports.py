@@ -47,7 +47,19 @@ def status_rows(rows: Iterable[StatusRow]) -> Iterator[tuple]:
 
 
 # The event CSV: the same columns for export and import (DESIGN.md, "Interfaces that stay put").
-EVENT_HEADER = ("iso3", "treaty", "kind", "value", "date", "effective_date", "end_date", "source", "note")
+# `date_precision` is last and optional on import: a file without it imports as `day` (DESIGN.md, "Date precision").
+EVENT_HEADER = (
+    "iso3",
+    "treaty",
+    "kind",
+    "value",
+    "date",
+    "effective_date",
+    "end_date",
+    "source",
+    "note",
+    "date_precision",
+)
 # The model field behind each column.
 EVENT_FIELDS = (
     "country__iso3",
@@ -59,6 +71,7 @@ EVENT_FIELDS = (
     "end_date",
     "source",
     "note",
+    "date_precision",
 )
 EVENT_DATE_FIELDS = frozenset({"date", "effective_date", "end_date"})
 # Lines end in LF, as PostgreSQL's COPY writes them; both paths must give the same bytes.

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import QueryDict
@@ -27,6 +28,31 @@ class CodeMultipleChoiceField(ModelMultipleChoiceField):
         if value:
             value = [getattr(str(v).strip(), self.case)() for v in value]
         return super().clean(value)
+
+
+# The largest id a 64-bit column holds (SQLite's INTEGER, PostgreSQL's bigint).
+MAX_ID = 2**63 - 1
+
+
+class IdsField(ModelMultipleChoiceField):
+    """Ids, refusing one no database column holds as an unknown choice: SQLite raises OverflowError on
+    `treaty_id=99999999999999999999` (a 500) where the id simply matches nothing."""
+
+    def _check_values(self, value):
+        for item in value:
+            try:
+                number = int(str(item))
+            except ValueError:
+                continue  # the parent says it is not a valid choice
+            if not 0 < number <= MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)
+
+
+class IdFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdsField
 
 
 class CodeFilter(django_filters.ModelMultipleChoiceFilter):
@@ -80,9 +106,7 @@ class StatusEventFilterSet(django_filters.FilterSet):
         distinct=False,
         help_text="Treaty slug, e.g. ottawa.",
     )
-    treaty_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="treaty", queryset=Treaty.objects.all(), distinct=False, label="Treaty (id)"
-    )
+    treaty_id = IdFilter(field_name="treaty", queryset=Treaty.objects.all(), distinct=False, label="Treaty (id)")
     country = CodeFilter(
         field_name="country",
         to_field_name="iso3",
@@ -91,9 +115,7 @@ class StatusEventFilterSet(django_filters.FilterSet):
         case="upper",
         help_text="ISO 3166-1 alpha-3 code, e.g. CAN. Only the events recorded for that state itself.",
     )
-    country_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="country", queryset=Country.objects.all(), distinct=False, label="Country (id)"
-    )
+    country_id = IdFilter(field_name="country", queryset=Country.objects.all(), distinct=False, label="Country (id)")
     region = CodeFilter(
         method="filter_region",
         to_field_name="key",
@@ -101,9 +123,7 @@ class StatusEventFilterSet(django_filters.FilterSet):
         help_text="Scheme and region slugs joined by a colon, e.g. m49:asia or un-groups:african: "
         "the events of the countries the scheme places in that region.",
     )
-    region_id = django_filters.ModelMultipleChoiceFilter(
-        method="filter_region", queryset=Region.objects.all(), label="Region (id)"
-    )
+    region_id = IdFilter(method="filter_region", queryset=Region.objects.all(), label="Region (id)")
     forum = CodeFilter(
         method="filter_forum",
         to_field_name="slug",
@@ -111,9 +131,7 @@ class StatusEventFilterSet(django_filters.FilterSet):
         help_text="Forum slug, e.g. cd: the events of countries that were members (not observers) of the forum "
         "on the event's date. A membership whose start no source gave counts from the beginning.",
     )
-    forum_id = django_filters.ModelMultipleChoiceFilter(
-        method="filter_forum", queryset=Forum.objects.all(), label="Forum (id)"
-    )
+    forum_id = IdFilter(method="filter_forum", queryset=Forum.objects.all(), label="Forum (id)")
     kind = django_filters.MultipleChoiceFilter(
         choices=EventKind.choices, distinct=False, help_text="One or more kinds, e.g. signature."
     )

@@ -11,6 +11,7 @@ from treaties.choices import (
     KINDS_REQUIRING_VALUE,
     VALUE_MAX_LENGTH,
     CountBasis,
+    DatePrecision,
     EventKind,
 )
 from treaties.imports import max_import_bytes
@@ -90,6 +91,8 @@ class StatusEventImportForm(forms.Form):
     # Source and note are kept exactly as written, so an export imports back unchanged.
     source = SharedCharField(strip=False, error_messages={"required": "Every event needs a source: a URL or citation."})
     note = SharedCharField(required=False, strip=False)
+    # Optional and last: blank (or a file without the column) is `day`.
+    date_precision = SharedCharField(required=False)
 
     def __init__(self, data: dict[str, str], *, countries: dict, treaties: dict):
         super().__init__({name: unneutralise(value) for name, value in data.items()})
@@ -115,6 +118,14 @@ class StatusEventImportForm(forms.Form):
             raise forms.ValidationError(f"Unknown kind {kind!r}; one of: {', '.join(EventKind.values)}.")
         return kind
 
+    def clean_date_precision(self):
+        precision = (self.cleaned_data.get("date_precision") or DatePrecision.DAY).strip().lower()
+        if precision not in DatePrecision.values:
+            raise forms.ValidationError(
+                f"Unknown date precision {precision!r}; one of: {', '.join(DatePrecision.values)} (blank: day)."
+            )
+        return precision
+
     def event(self) -> StatusEvent:
         data = self.cleaned_data
         return StatusEvent(
@@ -127,6 +138,7 @@ class StatusEventImportForm(forms.Form):
             end_date=data["end_date"],
             source=data["source"],
             note=data["note"],
+            date_precision=data["date_precision"],
         )
 
 
@@ -224,3 +236,18 @@ class EventImportUploadForm(forms.Form):
                 "Split it into smaller files."
             )
         return upload
+
+
+class VotesForm(forms.Form):
+    """The votes page's and votes.csv's `scheme` (the regions to split by; UN M49 when blank) and `year`
+    (the latest vote when blank): one form for both, so the file is the page."""
+
+    scheme = forms.ChoiceField(required=False, label="Regions")
+    year = forms.IntegerField(required=False, min_value=EARLIEST.year, max_value=LATEST.year, label="Year")
+
+    def __init__(self, data, *, schemes: list[tuple[str, str]]):
+        super().__init__(data)
+        self.fields["scheme"].choices = schemes
+        self.fields["scheme"].error_messages["invalid_choice"] = (
+            f"Choose one of the region schemes: {', '.join(slug for slug, _ in schemes)}."
+        )

@@ -62,7 +62,7 @@ def status_event_csv_read(data: bytes, *, max_bytes: int | None = None) -> list[
 
     1. Size: at most `EVENT_IMPORT_MAX_BYTES` (20 MiB by default, about 150,000 events).
     2. Encoding: UTF-8, with or without the byte-order mark Excel writes.
-    3. Header: exactly the export's columns, in any order.
+    3. Header: exactly the export's columns, in any order; `date_precision` may be left out (`day`).
     4. Rows: blank rows are skipped; a row with the wrong number of cells, or a cell longer than an
        event's field can sensibly be, is reported with the others (in words, without repeating it).
     """
@@ -104,10 +104,14 @@ def status_event_csv_read(data: bytes, *, max_bytes: int | None = None) -> list[
     return rows
 
 
+# Columns a file may leave out: files written before `date_precision` existed import as `day`.
+OPTIONAL_COLUMNS = frozenset({"date_precision"})
+
+
 def _check_header(header: list[str]) -> None:
     expected = set(EVENT_HEADER)
     seen = Counter(header)
-    missing = [name for name in EVENT_HEADER if name not in seen]
+    missing = [name for name in EVENT_HEADER if name not in seen and name not in OPTIONAL_COLUMNS]
     extra = [name or "(blank)" for name in header if name not in expected]
     repeated = [name for name in EVENT_HEADER if seen[name] > 1]
     if not (missing or extra or repeated):
@@ -121,7 +125,8 @@ def _check_header(header: list[str]) -> None:
         parts.append("given twice " + ", ".join(repeated))
     raise ImportFileError(
         f"The header row must name exactly these columns: {','.join(EVENT_HEADER)} "
-        f"(the event export's header). This file's header has {len(header):,} columns: {'; '.join(parts)}."
+        f"(the event export's header; {', '.join(sorted(OPTIONAL_COLUMNS))} may be left out). "
+        f"This file's header has {len(header):,} columns: {'; '.join(parts)}."
     )
 
 

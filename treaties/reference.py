@@ -15,14 +15,16 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from countries.models import Country
 from countries.reference import DATA_DIR, REASON, fingerprint, parse_date, read_csv, reference_dataset_apply
 from countries.selectors import country_lineage_map
+from ottawa_tracker.admin_base import UNVERIFIED
 from ottawa_tracker.sync import sync_rows
-from treaties.choices import CONSENT_KINDS, STATEMENT_KINDS, VALUE_MAX_LENGTH, EventKind
+from treaties.choices import CONSENT_KINDS, STATEMENT_KINDS, VALUE_MAX_LENGTH, DatePrecision, EventKind
 from treaties.depositary import parse_printed_date, statement_note
-from treaties.models import StatusEvent, Treaty
+from treaties.models import Obligation, StatusEvent, Treaty
 from treaties.services.summaries import summary_mark
 from treaties.status import entry_into_force_date, withdrawal_effective_date
 from treaties.validation import parent_acts_by_country, retracted_events, status_event_problems
@@ -45,9 +47,11 @@ TREATY_FIELDS = (
     "source",
     "provisional_application",
     "withdrawal_armed_conflict_hold",
+    # Years a declared stance counts unless renewed (Ottawa: 3); blank: never lapses.
+    "stance_lapse_years",
 )
 DATE_FIELDS = {"adopted", "opened_for_signature", "signature_closes", "entry_into_force"}
-INT_FIELDS = {"eif_instruments", "late_eif_count", "withdrawal_count"}
+INT_FIELDS = {"eif_instruments", "late_eif_count", "withdrawal_count", "stance_lapse_years"}
 BOOL_FIELDS = {"provisional_application", "withdrawal_armed_conflict_hold"}
 # The day the depositary's pages were read ("STATUS AS AT : 03-02-2026").
 STATUS_AS_AT = "2026-02-03"
@@ -107,7 +111,8 @@ def eif_threshold(*, instruments: int | None, deposits: list[datetime.date]) -> 
 def _treaty_values(row: dict[str, str], *, parents: Mapping[str, int], threshold: datetime.date | None) -> dict:
     values: dict = {"slug": row["slug"]}
     for field in TREATY_FIELDS:
-        raw = row[field].strip() if field not in {"title", "source"} else row[field]
+        # A column added later may be missing from an older file: blank.
+        raw = row.get(field, "").strip() if field not in {"title", "source"} else row[field]
         if field in DATE_FIELDS:
             values[field] = parse_date(raw)
         elif field in INT_FIELDS:
@@ -457,4 +462,316 @@ def reference_treaties_apply(*, force: bool, stats: Counter, data_dir: Path = DA
             stats=stats,
         ):
             loaded.append(name)
+    # The General Assembly's votes are events of the Ottawa Convention: loaded once it is.
+    loaded += reference_votes_apply(force=force, stats=stats, data_dir=data_dir)
+    # The treaties' obligations and the research's events about them: loaded once the treaties are.
+    loaded += reference_obligations_apply(force=force, stats=stats, data_dir=data_dir)
     return loaded
+
+
+# The General Assembly's yearly vote on the Ottawa Convention (data/README: `unga_ottawa_votes.csv`).
+VOTES_TREATY = "ottawa"
+VOTES_FILE = "unga_ottawa_votes.csv"
+VOTES_TOTALS_FILE = "unga_ottawa_totals.csv"
+VOTE_COUNTED = ("yes", "no", "abstain")
+VOTE_FIELDS = ("value", "source", "note")
+
+
+def vote_totals_problems(votes: list[dict[str, str]], totals: list[dict[str, str]]) -> list[str]:
+    """Where the votes disagree with a year's published totals, one line per year.
+
+    A totals row may give only some of yes/no/abstain (the ICBL's FAQ gives the yes votes):
+    each figure it gives must equal the count of the votes of that year and resolution.
+    """
+    counts = Counter((row["year"], row["resolution"], row["vote"]) for row in votes)
+    problems = []
+    for row in totals:
+        wrong = [
+            f"{vote} {counts[(row['year'], row['resolution'], vote)]} (published {row[vote]})"
+            for vote in VOTE_COUNTED
+            if row[vote].strip() and int(row[vote]) != counts[(row["year"], row["resolution"], vote)]
+        ]
+        if wrong:
+            problems.append(f"{row['year']} ({row['resolution']}): " + ", ".join(wrong))
+    return problems
+
+
+def reference_votes_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
+    """The votes as `unga_vote` events of the Ottawa Convention, checked against the published totals.
+
+    A vote is a position, not a legal act: any existing member votes, and a former state (Yugoslavia,
+    Serbia and Montenegro) votes as itself, with no walk along its lineage. Some 4,800 rows load on
+    every changed file, so they are written in bulk (with their history) rather than row by row, and
+    only those that are new or differ; a retracted vote stays retracted.
+    """
+    votes = read_csv(VOTES_FILE, data_dir)
+    if problems := vote_totals_problems(votes, read_csv(VOTES_TOTALS_FILE, data_dir)):
+        raise CommandError(f"{VOTES_FILE} disagrees with the published totals:\n" + "\n".join(problems))
+    treaty = Treaty.objects.filter(slug=VOTES_TREATY).first()
+    if treaty is None:
+        raise CommandError(f"{VOTES_FILE}: the treaty {VOTES_TREATY!r} is not loaded")
+    countries = {c.iso3: c for c in Country.objects.all()}
+    events = []
+    for row in votes:
+        country = countries.get(row["iso3"])
+        if country is None:
+            raise CommandError(f"{VOTES_FILE}, {row['year']}: {row['iso3']} is not a known country code")
+        events.append(
+            StatusEvent(
+                treaty=treaty,
+                country=country,
+                kind=EventKind.UNGA_VOTE,
+                value=row["vote"],
+                date=parse_date(row["date"]),
+                source=row["source"],
+                note=row["resolution"],
+            )
+        )
+    existing = {
+        (e.country_id, e.date): e
+        for e in StatusEvent.all_objects.filter(treaty=treaty, kind=EventKind.UNGA_VOTE).only(
+            "pk", "country_id", "date", "retracted_at", *VOTE_FIELDS
+        )
+    }
+    created, changed, errors = [], [], []
+    for event in events:
+        old = existing.get((event.country_id, event.date))
+        if old is None:
+            problems = status_event_problems(event, others=[], retracted={})
+            if problems:
+                errors.append(f"{event}: " + "; ".join(m for ms in problems.values() for m in ms))
+            created.append(event)
+        elif old.retracted_at is None and any(getattr(old, f) != getattr(event, f) for f in VOTE_FIELDS):
+            for f in VOTE_FIELDS:
+                setattr(old, f, getattr(event, f))
+            changed.append(old)
+    if errors:
+        raise CommandError(f"{VOTES_FILE} contradicts the record:\n" + "\n".join(errors))
+    label = StatusEvent._meta.verbose_name_plural
+    if created:
+        bulk_create_with_history(created, StatusEvent, batch_size=1000, default_change_reason=REASON)
+        stats[f"{label} created"] += len(created)
+    if changed:
+        bulk_update_with_history(
+            changed, StatusEvent, fields=list(VOTE_FIELDS), batch_size=1000, default_change_reason=REASON
+        )
+        stats[f"{label} updated"] += len(changed)
+    if created or changed:
+        summary_mark(treaty_ids=[treaty.pk], reason=REASON)
+
+
+def reference_votes_apply(*, force: bool, stats: Counter, data_dir: Path = DATA_DIR) -> list[str]:
+    """Load the General Assembly votes if their files changed (after the treaties: they are Ottawa's events)."""
+    if not (data_dir / VOTES_FILE).exists():
+        return []
+    name = f"votes:{VOTES_TREATY}"
+    if reference_dataset_apply(
+        name=name,
+        fingerprint=fingerprint(VOTES_FILE, VOTES_TOTALS_FILE, data_dir=data_dir),
+        load=lambda s: reference_votes_load(s, data_dir),
+        force=force,
+        stats=stats,
+    ):
+        return [name]
+    return []
+
+
+# The obligations of the treaties (data/obligations.csv) and the research on Ottawa's art. 4 and art. 5
+# deadlines (copied from the research's data with their sources; see data/README and the README).
+OBLIGATION_FILES = ("obligations.csv", "ottawa_article4.csv", "ottawa_article5.csv")
+OBLIGATION_INT_FIELDS = ("order", "period_count", "yearly_month", "yearly_day")
+# Words by which the research marks a value as inferred or unconfirmed: the event's source then starts with
+# "recall, unverified" so that staff find it with the admin's filter (*source checked: unverified*).
+UNCONFIRMED_RE = re.compile(r"infer|not confirmed|unconfirmed|\bbefore\b", re.IGNORECASE)
+PARTIAL_DATE_RE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?(?:-(?P<day>\d{2}))?")
+
+
+def partial_date(text: str) -> tuple[datetime.date, str] | None:
+    """The first date of a research cell and how precisely it is known: "2008-11" → (2008-11-01, month),
+    "2010-11/12" → (2010-11-01, month), "2013 (at 13MSP …)" → (2013-01-01, year); None without one."""
+    match = PARTIAL_DATE_RE.search(text or "")
+    if match is None:
+        return None
+    year, month, day = match["year"], match["month"], match["day"]
+    if day:
+        return datetime.date(int(year), int(month), int(day)), DatePrecision.DAY
+    if month:
+        return datetime.date(int(year), int(month), 1), DatePrecision.MONTH
+    return datetime.date(int(year), 1, 1), DatePrecision.YEAR
+
+
+def _research_source(source: str, *, flagged: bool, why: str = "") -> str:
+    if not flagged:
+        return source
+    return f"{UNVERIFIED} ({why or 'inferred or unconfirmed in the research'}): {source}"
+
+
+def _obligation_values(row: dict[str, str], treaties: Mapping[str, int]) -> dict:
+    if row["treaty"] not in treaties:
+        raise CommandError(f"obligations.csv: unknown treaty {row['treaty']!r} (obligation {row['slug']})")
+    values: dict = {"treaty_id": treaties[row["treaty"]], "slug": row["slug"].strip()}
+    for field in ("name", "article", "clock", "period_unit", "covers", "source"):
+        values[field] = row[field].strip()
+    for field in OBLIGATION_INT_FIELDS:
+        values[field] = int(row[field]) if row[field].strip() else (0 if field == "order" else None)
+    for field in ("extendable", "complete_record"):
+        values[field] = row[field].strip().lower() == "yes"
+    return values
+
+
+def ottawa_research_events(
+    treaty: Treaty, article4: list[dict[str, str]], article5: list[dict[str, str]]
+) -> list[StatusEvent]:
+    """The research's Ottawa art. 4 and art. 5 rows as events about the obligations:
+
+    - art. 4 `completed_date` → `obligation_met` of stockpile-destruction ("before 2008-04-02": dated on
+      the source's day, an upper bound, flagged); `missed` = yes with a deadline → `deadline_missed` dated
+      on it (the research says the State owed it and missed it);
+    - art. 5 a grant with a new deadline → `deadline_extended` dated on the grant (to the month where that
+      is all that is known), the meeting named in its source; a grant without a new deadline cannot be
+      recorded as an extension and is left out; `completed_date` → `obligation_met` of mine-clearance.
+
+    A row the research marks inferred or unconfirmed gets "recall, unverified" in its source.
+    """
+    countries = {c.iso3: c for c in Country.objects.all()}
+    events: list[StatusEvent] = []
+
+    def add(row, kind, slug, found, source, *, effective=None, flagged=False, why=""):
+        country = countries.get(row["iso3"])
+        if country is None:
+            raise CommandError(f"{row['iso3']} ({row['country']}) is not a known country code")
+        date, precision = found
+        events.append(
+            StatusEvent(
+                treaty=treaty,
+                country=country,
+                kind=kind,
+                value=slug,
+                date=date,
+                date_precision=precision,
+                effective_date=effective,
+                source=_research_source(source, flagged=flagged, why=why),
+                note=row["notes"],
+            )
+        )
+
+    for row in article4:
+        completed, deadline = row["completed_date"].strip(), row["deadline"].strip()
+        if found := partial_date(completed):
+            before = completed.lower().startswith("before")
+            add(
+                row,
+                EventKind.OBLIGATION_MET,
+                "stockpile-destruction",
+                found,
+                row["source"],
+                flagged=before or bool(UNCONFIRMED_RE.search(completed)),
+                why="completed before this date; the day is not known" if before else "",
+            )
+        if row["missed"].strip() == "yes" and (found := partial_date(deadline)) and found[1] == DatePrecision.DAY:
+            add(row, EventKind.DEADLINE_MISSED, "stockpile-destruction", found, row["source"])
+    for row in article5:
+        granted, new = partial_date(row["extension_granted_date"]), row["new_deadline"].strip()
+        if granted and new:
+            meeting = row["extension_granted_at"].strip()
+            add(
+                row,
+                EventKind.DEADLINE_EXTENDED,
+                "mine-clearance",
+                granted,
+                f"{meeting}: {row['source']}",
+                effective=parse_date(new),
+                flagged=bool(UNCONFIRMED_RE.search(meeting) or UNCONFIRMED_RE.search(row["notes"])),
+            )
+        if found := partial_date(row["completed_date"]):
+            add(
+                row,
+                EventKind.OBLIGATION_MET,
+                "mine-clearance",
+                found,
+                row["source"],
+                flagged=bool(UNCONFIRMED_RE.search(row["completed_date"])),
+            )
+    return events
+
+
+def _obligations_sync(stats: Counter, data_dir: Path) -> None:
+    rows = read_csv("obligations.csv", data_dir)
+    treaties = dict(Treaty.objects.values_list("slug", "pk"))
+    # Those that follow another after it, so that the one followed exists when they are written.
+    for pass_rows in ([r for r in rows if not r["follows"].strip()], [r for r in rows if r["follows"].strip()]):
+        by_key = {(o.treaty_id, o.slug): o.pk for o in Obligation.objects.all()}
+        values = []
+        for row in pass_rows:
+            value = _obligation_values(row, treaties)
+            follows = row["follows"].strip()
+            if follows and (value["treaty_id"], follows) not in by_key:
+                raise CommandError(f"obligations.csv, {row['treaty']} {row['slug']}: follows unknown {follows!r}")
+            value["follows_id"] = by_key[(value["treaty_id"], follows)] if follows else None
+            try:
+                Obligation(**value).clean_fields(exclude=["treaty", "follows"])
+            except ValidationError as exc:
+                raise CommandError(f"obligations.csv, {row['treaty']} {row['slug']}: {exc.messages}") from exc
+            values.append(value)
+        sync_rows(Obligation, key=["treaty_id", "slug"], rows=values, reason=REASON, stats=stats)
+
+
+def reference_obligations_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
+    """The treaties' obligations, then the Ottawa research's events about them, each checked by the same
+    rules as the admin; a second load writes nothing, and an event staff retracted stays retracted."""
+    _obligations_sync(stats, data_dir)
+    ottawa = Treaty.objects.filter(slug="ottawa").first()
+    if ottawa is None:
+        return
+    events = ottawa_research_events(
+        ottawa, read_csv("ottawa_article4.csv", data_dir), read_csv("ottawa_article5.csv", data_dir)
+    )
+    obligations = {o.slug: o for o in Obligation.objects.filter(treaty=ottawa)}
+    country_ids = {e.country_id for e in events}
+    existing = list(StatusEvent.objects.filter(treaty=ottawa, country_id__in=country_ids).select_related("treaty"))
+    retracted = retracted_events(treaty_id=ottawa.pk, country_ids=country_ids)
+    known = {(e.country_id, e.kind, e.date) for e in existing} | set(retracted)
+    accepted, errors, seen = list(existing), [], set()
+    for event in sorted(events, key=lambda e: e.date):
+        identity = (event.country_id, event.kind, event.date)
+        if identity in seen:
+            errors.append(f"{event}: two rows of the research give this event the same day")
+        seen.add(identity)
+        if identity in known:
+            continue
+        others = [e for e in accepted if e.country_id == event.country_id]
+        problems = status_event_problems(event, others=others, retracted=retracted, obligations=obligations)
+        if problems:
+            errors.append(f"{event}: " + "; ".join(m for ms in problems.values() for m in ms))
+        accepted.append(event)
+    if errors:
+        raise CommandError("The Ottawa research on obligations contradicts the record:\n" + "\n".join(errors))
+    written_before = sum(stats.values())
+    fields = ("value", "date_precision", "effective_date", "source", "note")
+    sync_rows(
+        StatusEvent,
+        key=["treaty_id", "country_id", "kind", "date"],
+        rows=[
+            {"treaty_id": e.treaty_id, "country_id": e.country_id, "kind": e.kind, "date": e.date}
+            | {f: getattr(e, f) for f in fields}
+            for e in events
+        ],
+        scope=StatusEvent.all_objects.filter(treaty=ottawa, kind__in=sorted({e.kind for e in events})),
+        reason=REASON,
+        stats=stats,
+    )
+    if sum(stats.values()) != written_before:
+        summary_mark(treaty_ids=[ottawa.pk], reason=REASON)
+
+
+def reference_obligations_apply(*, force: bool, stats: Counter, data_dir: Path = DATA_DIR) -> list[str]:
+    """Load the obligations and the Ottawa research on them if their files changed (after the treaties)."""
+    if reference_dataset_apply(
+        name="obligations",
+        fingerprint=fingerprint(*OBLIGATION_FILES, data_dir=data_dir),
+        load=lambda s: reference_obligations_load(s, data_dir),
+        force=force,
+        stats=stats,
+    ):
+        return ["obligations"]
+    return []

@@ -23,6 +23,9 @@ from treaties.choices import (
 ON_BOARD_STATUSES = frozenset({LegalStatus.STATE_PARTY, LegalStatus.CONSENTED_NOT_IN_FORCE, LegalStatus.SIGNATORY})
 # States Parties in law: a state whose withdrawal is pending still is one.
 PARTY_STATUSES = (LegalStatus.STATE_PARTY, LegalStatus.WITHDRAWAL_PENDING)
+# A government says it will leave but has deposited nothing (a decree, a declared "suspension"): political,
+# not legal (DESIGN.md, "More kinds of record"). Not on board from its date; the legal status is unchanged.
+WITHDRAWAL_ANNOUNCED = EventKind.WITHDRAWAL_ANNOUNCED
 # Order of acts on the same day: a state that signs and ratifies on one day signs first.
 _SAME_DAY_ORDER = {EventKind.SIGNATURE: 0, **dict.fromkeys(CONSENT_KINDS, 1), EventKind.WITHDRAWAL_NOTICE: 2}
 
@@ -44,6 +47,8 @@ class TreatyRule:
     late_count: int = 6
     withdrawal_unit: str = PeriodUnit.MONTHS
     withdrawal_count: int = 6
+    # A declared stance counts for this many years unless renewed (Ottawa: 3); None: it never lapses.
+    stance_lapse_years: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,8 @@ class CountryStatus:
     withdrawal_notice_date: datetime.date | None = None
     withdrawal_effective_date: datetime.date | None = None
     stance: str = ""
+    # The day the government announced it would leave, with nothing deposited (until a new consent).
+    withdrawal_announced_date: datetime.date | None = None
     # Since when the State applies the treaty provisionally, while it does (before the treaty is in
     # force for it, and not once it has notified a withdrawal): "applies provisionally since …".
     provisional_application_date: datetime.date | None = None
@@ -130,13 +137,26 @@ def withdrawal_effective_date(
     return add_period(notice, rule.withdrawal_unit, rule.withdrawal_count)
 
 
-def current_stance(acts: Iterable[Act], on: datetime.date) -> str:
-    """The latest stance declared on or before `on`, unless it has ended; a later stance replaces an earlier one."""
+def stance_lapse_date(declared: datetime.date, years: int | None) -> datetime.date | None:
+    """The day a stance declared on `declared` lapses: `years` years later, the same day of the month (or the
+    month's last day); None when stances never lapse. From that day it no longer counts."""
+    if not years:
+        return None
+    return add_period(declared, PeriodUnit.MONTHS, 12 * years)
+
+
+def current_stance(acts: Iterable[Act], on: datetime.date, lapse_years: int | None = None) -> str:
+    """The latest stance declared on or before `on`, unless it has ended or lapsed; a later stance replaces an
+    earlier one (and so renews it). A stance lapses `lapse_years` after its declaration (DESIGN.md, "Stances
+    lapse"): Nepal's support of 1997-06-27 no longer counts on 2000-06-27 unless declared again."""
     latest = None
     for act in acts:
         if act.kind == EventKind.STANCE and act.date <= on and (latest is None or act.date >= latest.date):
             latest = act
     if latest is None or (latest.end_date is not None and latest.end_date <= on):
+        return ""
+    lapse = stance_lapse_date(latest.date, lapse_years)
+    if lapse is not None and lapse <= on:
         return ""
     return latest.value
 
@@ -164,33 +184,41 @@ def country_status(
     4. A provisional application (CCM art. 18, ATT art. 23) puts the State on board from
        its date until the treaty is in force for it; a withdrawal notice ends it, as it
        ends a consent. It does not change the legal status.
+    5. A declared stance lapses after the treaty's `stance_lapse_years` unless renewed; an announced
+       withdrawal (nothing deposited) takes the State off board from its date until a new consent,
+       and changes no legal status.
     """
     acts = sorted(acts, key=lambda a: (a.date, _SAME_DAY_ORDER.get(a.kind, 3)))
-    signature = consent = notice = provisional = None
+    signature = consent = notice = provisional = announced = None
     for act in acts:
         if act.date > on:
             break
         if act.kind == EventKind.SIGNATURE and signature is None:
             signature = act
         elif act.kind in CONSENT_KINDS:
-            consent, notice = act, None
+            consent, notice, announced = act, None, None
         elif act.kind == EventKind.WITHDRAWAL_NOTICE:
             notice, provisional = act, None
         elif act.kind == EventKind.PROVISIONAL_APPLICATION and notice is None:
             provisional = provisional or act
-    stance = current_stance(acts, on)
+        elif act.kind == WITHDRAWAL_ANNOUNCED:
+            announced = announced or act
+    stance = current_stance(acts, on, rule.stance_lapse_years)
+    announced_date = announced.date if announced else None
     if signature is None and consent is None and notice is None:
         if provisional is None:
             return CountryStatus(
                 status=LegalStatus.NON_SIGNATORY,
-                on_board=is_on_board("", stance, withdrawal_notified=False),
+                on_board=announced is None and is_on_board("", stance, withdrawal_notified=False),
                 stance=stance,
+                withdrawal_announced_date=announced_date,
             )
         return CountryStatus(
             status=LegalStatus.NON_SIGNATORY,
-            on_board=True,
+            on_board=announced is None,
             stance=stance,
             provisional_application_date=provisional.date,
+            withdrawal_announced_date=announced_date,
         )
 
     in_force = entry_into_force_date(rule, consent.date, recorded=consent.effective_date) if consent else None
@@ -218,7 +246,9 @@ def country_status(
     return CountryStatus(
         status=status,
         # A withdrawal notice has ended any provisional application, so it never outweighs one.
-        on_board=provisional is not None or is_on_board(status, stance, withdrawal_notified=notice is not None),
+        # An announced withdrawal takes the State off board at once, though nothing legal has changed.
+        on_board=announced is None
+        and (provisional is not None or is_on_board(status, stance, withdrawal_notified=notice is not None)),
         signature_date=signature.date if signature else None,
         consent_kind=consent.kind if consent else "",
         consent_date=consent.date if consent else None,
@@ -227,4 +257,5 @@ def country_status(
         withdrawal_effective_date=withdrawal_effective,
         stance=stance,
         provisional_application_date=provisional.date if provisional else None,
+        withdrawal_announced_date=announced_date,
     )

@@ -25,6 +25,7 @@ from treaties.status import (
     TreatyRule,
     country_status,
     entry_into_force_date,
+    stance_lapse_date,
     withdrawal_effective_date,
 )
 
@@ -97,7 +98,7 @@ def country_timeline(rule: TreatyRule, acts: Sequence[Act], count: str) -> list[
 
     The rule's every condition has the form "x on or before the date", so its answer changes
     only on such an x: an act's date, a position's end, the day the treaty enters into force
-    for the state, the day a withdrawal takes effect. Running the rule on each of those days
+    for the state, the day a withdrawal takes effect, the day a stance lapses. Running the rule on each of those days
     gives the whole timeline. The first entry starts at BEGINNING.
     """
     days = {BEGINNING}
@@ -109,6 +110,8 @@ def country_timeline(rule: TreatyRule, acts: Sequence[Act], count: str) -> list[
             days.add(act.end_date)
         if act.effective_date is not None:
             days.add(act.effective_date)
+        if act.kind == EventKind.STANCE and (lapse := stance_lapse_date(act.date, rule.stance_lapse_years)):
+            days.add(lapse)  # the day a stance lapses unless renewed
         if act.kind in CONSENT_KINDS:
             in_force = entry_into_force_date(rule, act.date, recorded=act.effective_date)
             if in_force is not None:

@@ -22,13 +22,16 @@ from treaties.choices import (
     KINDS_REQUIRING_NOTE,
     KINDS_REQUIRING_VALUE,
     LEGAL_KINDS,
+    OBLIGATION_KINDS,
     POSITION_KINDS,
     STATUS_KINDS,
     VALUE_MAX_LENGTH,
     CountBasis,
+    DatePrecision,
     EventKind,
 )
-from treaties.models import StatusEvent, Treaty
+from treaties.models import Obligation, StatusEvent, Treaty
+from treaties.obligations import ObligationAct, obligation_rules, original_due_date
 from treaties.status import PARTY_STATUSES, Act, country_status
 
 # Acts that may come before the treaty opened for signature: positions, and the
@@ -36,7 +39,8 @@ from treaties.status import PARTY_STATUSES, Act, country_status
 NOT_BOUND_BY_OPENING = POSITION_KINDS | {EventKind.ACCESSION, EventKind.SUCCESSION}
 # The kinds of the other events the checks read, beside an exact duplicate of the event:
 # a caller that loads `others` in bulk (the CSV import) may leave the other kinds out.
-KINDS_CHECKED_AGAINST = LEGAL_KINDS
+# An extension is checked against the extensions before it.
+KINDS_CHECKED_AGAINST = LEGAL_KINDS | {EventKind.DEADLINE_EXTENDED}
 # No legal act comes before the treaty's adoption. A position may: a government backed a
 # ban, or voted on the General Assembly's call for one, while the treaty was negotiated
 # (Ottawa: stances and the 1996 vote before its adoption on 1997-09-18). It may come at
@@ -150,6 +154,7 @@ def status_event_problems(
     today: datetime.date | None = None,
     retracted: Mapping[tuple, StatusEvent] | None = None,
     parent_acts: Mapping[int, Sequence[Act]] | None = None,
+    obligations: Mapping[str, Obligation] | None = None,
 ) -> dict[str, list[str]]:
     """Every contradiction between `event` and the record, as messages by field name.
 
@@ -160,7 +165,8 @@ def status_event_problems(
     database when `others` is not given, and a caller that passes `others` passes it too,
     or the check of a retracted twin is skipped. `parent_acts` maps country ids to their acts
     under the treaty's parent (`parent_acts_by_country`), for a consent to a protocol; it is
-    read from the database when not given.
+    read from the database when not given. `obligations` maps the treaty's obligation slugs to its
+    obligations, for an event about one; read from the database when not given.
     """
     problems: dict[str, list[str]] = {}
 
@@ -176,7 +182,9 @@ def status_event_problems(
 
     # The value must fit the kind.
     allowed = KIND_VALUES.get(kind, ("",))
-    if kind in FREE_VALUE_KINDS:
+    if kind in OBLIGATION_KINDS:
+        pass  # the obligation's slug: checked with the obligation below
+    elif kind in FREE_VALUE_KINDS:
         if not has_visible_text(event.value):
             add(
                 "value",
@@ -211,6 +219,7 @@ def status_event_problems(
             "provisionally (if its text does, tick “allows provisional application” on the treaty first).",
         )
 
+    _check_date_precision(event, add)
     if date > today:
         add("date", f"The date {date} is in the future; record an act once it has happened.")
     earliest = earliest_date(treaty, kind)
@@ -262,8 +271,10 @@ def status_event_problems(
         )
 
     if event.effective_date is not None:
-        if kind not in CONSENT_KINDS and kind != EventKind.WITHDRAWAL_NOTICE:
+        if kind not in CONSENT_KINDS and kind not in {EventKind.WITHDRAWAL_NOTICE, EventKind.DEADLINE_EXTENDED}:
             add("effective_date", f"{_a(label).capitalize()} has no effective date; leave it blank.")
+        elif kind == EventKind.DEADLINE_EXTENDED:
+            pass  # the new deadline: checked with the obligation below
         elif event.effective_date < date and kind != EventKind.SUCCESSION:
             add(
                 "effective_date",
@@ -311,7 +322,58 @@ def status_event_problems(
         )
         return problems
     _check_sequence(event, others, add)
+    if kind in OBLIGATION_KINDS:
+        _check_obligation(event, others, obligations, add)
     return problems
+
+
+def _check_obligation(
+    event: StatusEvent, others: list[StatusEvent], obligations: Mapping[str, Obligation] | None, add
+) -> None:
+    """An event about an obligation names one of the treaty's obligations; an extension gives a new deadline
+    later than the one in force, of an obligation that can be extended, to a State Party. An
+    `obligation_met` may be dated before the State's entry into force: it did what the obligation asks
+    before it joined (a stockpile destroyed before), and the obligation is met on joining."""
+    treaty, country, label = event.treaty, event.country, _label(event.kind)
+    if obligations is None:
+        obligations = {o.slug: o for o in Obligation.objects.filter(treaty_id=event.treaty_id)}
+    obligation = obligations.get(event.value)
+    if obligation is None:
+        known = ", ".join(sorted(obligations)) or "none recorded"
+        add(
+            "value",
+            f"{_a(label).capitalize()} names one of the {treaty}'s obligations by its slug ({known}); "
+            f"got {event.value!r}.",
+        )
+        return
+    if event.kind != EventKind.DEADLINE_EXTENDED:
+        return
+    if not obligation.extendable:
+        add("kind", f"The {obligation} cannot be extended: the treaty gives no extension of its deadline.")
+        return
+    if event.effective_date is None:
+        add("effective_date", "An extension gives the new deadline: enter it as the effective date.")
+        return
+    acts = [Act(o.kind, o.date, o.value, o.effective_date, o.end_date) for o in others if o.kind in STATUS_KINDS]
+    standing = country_status(treaty.rule, acts, event.date, CountBasis.IN_FORCE)
+    if not standing.is_party or standing.in_force_date is None:
+        add("kind", f"{country} is not a State Party to the {treaty} on {event.date}: it has no deadline to extend.")
+        return
+    rule = obligation_rules([obligation])[obligation.slug]
+    due = original_due_date(rule, standing.in_force_date)
+    earlier = [
+        ObligationAct(o.kind, o.date, o.value, o.effective_date)
+        for o in others
+        if o.kind == EventKind.DEADLINE_EXTENDED and o.value == obligation.slug and o.date < event.date
+    ]
+    if earlier:
+        due = max(earlier, key=lambda e: e.date).new_date or due
+    if event.effective_date <= due:
+        add(
+            "effective_date",
+            f"An extension moves the deadline later: {country}'s deadline for the {obligation} is {due} "
+            f"before this one; the new date {event.effective_date} is not after it.",
+        )
 
 
 def _check_parent_consent(event: StatusEvent, parent_acts: Mapping[int, Sequence[Act]] | None, add) -> None:
@@ -394,4 +456,22 @@ def _check_sequence(event: StatusEvent, others: list[StatusEvent], add) -> None:
         add(
             "kind",
             f"A withdrawal takes effect only after it is notified: {country} has no withdrawal notice on record.",
+        )
+
+
+def _check_date_precision(event: StatusEvent, add) -> None:
+    """A date known only to the month or the year is stored on the first day of that period (DESIGN.md,
+    "Date precision"): everything counts from then, so any other day would claim more than is known."""
+    precision, date = event.date_precision or DatePrecision.DAY, event.date
+    if precision not in DatePrecision.values:
+        add("date_precision", f"Unknown date precision {precision!r}; one of: {', '.join(DatePrecision.values)}.")
+    elif precision == DatePrecision.MONTH and date.day != 1:
+        add(
+            "date",
+            f"A date known only to the month is recorded on its first day: {date.replace(day=1)}, not {date}.",
+        )
+    elif precision == DatePrecision.YEAR and (date.month, date.day) != (1, 1):
+        add(
+            "date",
+            f"A date known only to the year is recorded on its first day: {date.replace(month=1, day=1)}, not {date}.",
         )

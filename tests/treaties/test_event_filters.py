@@ -18,7 +18,7 @@ from treaties.models import StatusEvent
 
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
-HEADER = ["iso3", "treaty", "kind", "value", "date", "effective_date", "end_date", "source", "note"]
+HEADER = ["iso3", "treaty", "kind", "value", "date", "effective_date", "end_date", "source", "note", "date_precision"]
 # What the page's form sends when a person picks only a kind and leaves every menu at "All …".
 BLANK_MENUS = "q=&treaty=&country=&region=&forum=&date_after=&date_before="
 
@@ -200,3 +200,12 @@ def test_favicon_is_shipped_and_linked(client, reference_data):
     assert response["Location"] == "/static/img/favicon.svg"
     page = client.get("/").content.decode()
     assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+
+
+@pytest.mark.parametrize("name", ["treaty_id", "country_id", "region_id", "forum_id"])
+@pytest.mark.parametrize("url", ["/events/", "/events.csv"])
+def test_an_id_no_column_can_hold_is_an_unknown_choice_not_a_500(client, reference_data, url, name):
+    """SQLite raised OverflowError on such an id (found by the API's schemathesis run)."""
+    response = client.get(url, {name: "99999999999999999999"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()

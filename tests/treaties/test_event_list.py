@@ -25,7 +25,7 @@ from treaties.models import StatusEvent, Treaty
 
 pytestmark = pytest.mark.django_db
 D = datetime.date.fromisoformat
-HEADER = ["iso3", "treaty", "kind", "value", "date", "effective_date", "end_date", "source", "note"]
+HEADER = ["iso3", "treaty", "kind", "value", "date", "effective_date", "end_date", "source", "note", "date_precision"]
 
 
 def export(client, query: str = "") -> tuple[bytes, list[dict[str, str]]]:
@@ -210,7 +210,7 @@ def test_bom_on_request_only(client, world):
     with_bom = b"".join(client.get("/events.csv?country=CAN&bom=1").streaming_content)
     assert not plain.startswith(b"\xef\xbb\xbf")
     assert with_bom == b"\xef\xbb\xbf" + plain
-    assert plain.startswith(b"iso3,treaty,kind,value,date,effective_date,end_date,source,note\n")
+    assert plain.startswith(b"iso3,treaty,kind,value,date,effective_date,end_date,source,note,date_precision\n")
 
 
 BAD = [

@@ -1,6 +1,7 @@
 """The treaties app's models, by concern: the record (`records`), the summaries (`summaries`) and
 operational rows (`operations`). Callers import from `treaties.models`."""
 
+from treaties.models.obligations import Obligation
 from treaties.models.operations import StagedImport, WorkerHeartbeat
 from treaties.models.records import ActiveEventManager, StatusEvent, Treaty
 from treaties.models.summaries import (
@@ -16,6 +17,7 @@ __all__ = [
     "GROUPING_LENGTH",
     "LABEL_LENGTH",
     "ActiveEventManager",
+    "Obligation",
     "StagedImport",
     "StatusEvent",
     "Summary",

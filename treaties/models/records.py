@@ -183,6 +183,7 @@ class Treaty(models.Model):
             late_count=self.late_eif_count,
             withdrawal_unit=self.withdrawal_unit,
             withdrawal_count=self.withdrawal_count,
+            stance_lapse_years=self.stance_lapse_years,
         )
 
 
@@ -218,6 +219,8 @@ class StatusEvent(models.Model):
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
+        # In the database too, so bulk COPY and raw inserts that leave it out store "day".
+        db_default=DatePrecision.DAY,
         help_text="How precisely the date is known: a fact known only to the month or the year is stored on the "
         'first day of that period, counted from then, and shown as written ("March 2004", "1994").',
     )
@@ -264,7 +267,7 @@ class StatusEvent(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(effective_date__isnull=True)
-                | Q(kind__in=sorted([*CONSENT_KINDS, EventKind.WITHDRAWAL_NOTICE])),
+                | Q(kind__in=sorted([*CONSENT_KINDS, EventKind.WITHDRAWAL_NOTICE, EventKind.DEADLINE_EXTENDED])),
                 name="%(app_label)s_%(class)s_effective_date_kinds",
             ),
             # A succession takes effect from independence, which can precede the deposit.

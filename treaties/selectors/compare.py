@@ -84,7 +84,8 @@ def compare_rows(
             own = acts.get(country.pk, [])
             country_acts = [*own, *(a for ancestor in lineage.get(country.pk, ()) for a in acts.get(ancestor, []))]
             status = country_status(rule, country_acts, on, count)
-            column.append((status, stance_since(country_acts, on) if status.stance else None))
+            since = stance_since(country_acts, on, rule.stance_lapse_years) if status.stance else None
+            column.append((status, since))
         columns.append(column)
     rows = [
         CompareRow(

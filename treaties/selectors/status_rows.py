@@ -12,7 +12,7 @@ from countries.selectors import country_lineage_map
 from treaties.choices import STATEMENT_KINDS, STATUS_KINDS, EventKind
 from treaties.models import StatusEvent, Treaty
 from treaties.presentation import family_order
-from treaties.status import Act, CountryStatus, country_status, current_stance
+from treaties.status import Act, CountryStatus, country_status, current_stance, stance_lapse_date
 from treaties.summaries import counts_of
 
 # The event list's order: a total order that depends only on what an event records, not on
@@ -37,16 +37,22 @@ class StatusRow:
     stance_date: datetime.date | None = None
 
 
-def stance_since(acts: Iterable[Act], on: datetime.date) -> datetime.date | None:
+def stance_since(acts: Iterable[Act], on: datetime.date, lapse_years: int | None = None) -> datetime.date | None:
     """Since when the stance in force on `on` has been held: the first of the unbroken run of
     declarations of that same value that ends with the latest one (None when no stance holds).
+    A declaration that had lapsed (`lapse_years`, the treaty's) before the next one breaks the run.
     Pure: it reads the acts the status rule already has."""
     stances = sorted((a for a in acts if a.kind == EventKind.STANCE and a.date <= on), key=lambda a: a.date)
-    if not current_stance(stances, on):
+    if not current_stance(stances, on, lapse_years):
         return None
     since = stances[-1]
     for earlier in reversed(stances[:-1]):
-        if earlier.value != since.value or (earlier.end_date is not None and earlier.end_date <= since.date):
+        lapsed = stance_lapse_date(earlier.date, lapse_years)
+        if (
+            earlier.value != since.value
+            or (earlier.end_date is not None and earlier.end_date <= since.date)
+            or (lapsed is not None and lapsed <= since.date)
+        ):
             break
         since = earlier
     return since.date
@@ -94,7 +100,7 @@ def treaty_status_rows(
         inherited = [act for ancestor in lineage.get(country.pk, ()) for act in acts.get(ancestor, [])]
         country_acts = [*own, *inherited]
         status = country_status(rule, country_acts, on, count)
-        since = stance_since(country_acts, on) if status.stance else None
+        since = stance_since(country_acts, on, rule.stance_lapse_years) if status.stance else None
         rows.append(StatusRow(country=country, status=status, stance_date=since))
     return rows
 

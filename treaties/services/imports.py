@@ -29,7 +29,7 @@ from treaties.validation import (
 )
 
 # Fields an import may change on an existing event; the others make up its identity.
-IMPORT_CHANGE_FIELDS = ("value", "effective_date", "end_date", "source", "note")
+IMPORT_CHANGE_FIELDS = ("value", "effective_date", "end_date", "date_precision", "source", "note")
 IMPORT_BATCH = 2000
 PROGRESS_EVERY = 10_000
 

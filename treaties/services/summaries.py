@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ottawa_tracker.dbcopy import rows_insert
+from ottawa_tracker.http_cache import data_version_changed, data_version_changing
 from treaties import summaries
 from treaties.choices import CountBasis
 from treaties.models import Summary, SummaryMark, SummarySpan, Treaty
@@ -72,6 +73,7 @@ def summary_mark(*, treaty_ids: Iterable[int] | None = None, reason: str, wake: 
         marks = SummaryMark.objects.all() if ids is None else SummaryMark.objects.filter(treaty_id__in=ids)
         list(marks.select_for_update().order_by("pk").values_list("pk", flat=True))
         marks.update(version=F("version") + 1, marked_at=now, reason=reason[:200])
+        data_version_changing()  # the public pages' cached data version (ottawa_tracker/http_cache.py)
         newly = marks.filter(pending=False).update(pending=True, pending_since=now)
         lagging = False
         if wake and not newly:
@@ -238,6 +240,7 @@ def _recompute(*, treaty_id: int, token: str, today: datetime.date | None) -> Su
         )
         if not released:
             raise SummaryClaimLost(f"the claim on {treaty}'s summaries was taken over")
+    data_version_changed()  # committed (a worker's run): the next request reads the new version
     return SummaryRecomputeResult(
         treaty=treaty, summaries=len(summary_rows), spans=len(span_rows), seconds=time.perf_counter() - started
     )
