@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from countries.models import Country, Forum, RegionScheme
 from treaties.choices import CountBasis, DatePrecision, EventKind
-from treaties.models import StatusEvent, Treaty
+from treaties.models import Obligation, StatusEvent, Treaty
 
 # -- The envelope --------------------------------------------------------------------------------
 
@@ -45,10 +45,34 @@ class TreatyRuleSerializer(serializers.ModelSerializer):
         )
 
 
+class ObligationSerializer(serializers.ModelSerializer):
+    """An obligation the treaty puts on each State Party, with its clock (treaties/obligations.py applies it)."""
+
+    follows = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Obligation
+        fields = (
+            "slug",
+            "name",
+            "article",
+            "clock",
+            "period_unit",
+            "period_count",
+            "yearly_month",
+            "yearly_day",
+            "covers",
+            "follows",
+            "extendable",
+            "source",
+        )
+
+
 class TreatySerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     protocols = serializers.SlugRelatedField(slug_field="slug", read_only=True, many=True)
     rules = TreatyRuleSerializer(source="*", read_only=True)
+    obligations = ObligationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Treaty
@@ -69,6 +93,7 @@ class TreatySerializer(serializers.ModelSerializer):
             "url",
             "source",
             "rules",
+            "obligations",
             "version",
         )
 

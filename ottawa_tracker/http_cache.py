@@ -37,7 +37,7 @@ The response cache
 `ResponseCacheMiddleware` sits right below WhiteNoise and the outage middleware, above sessions
 and authentication, so a hit costs two cache reads and no query. It takes anonymous GETs of the
 public site only: a request with a session cookie (a logged-in user, staff) or an Authorization
-header, the admin, `/healthz` and the API are passed through and marked `private, no-store`. It
+header (an API token), the admin and `/healthz` are passed through and marked `private, no-store`. It
 stores a response only when it is a plain 200 with no cookie, no CSRF token in the body and no
 private Cache-Control. A streamed response (a CSV export) is read up to STREAM_BUFFER_BYTES:
 a small one (a table's CSV) is then stored like a page; a larger one (the full `/events.csv`)
@@ -83,7 +83,9 @@ PAUSE_SECONDS = 30.0
 # Apps whose rows a page can show: a save or delete there starts a new generation.
 WATCHED_APPS = frozenset({"countries", "treaties"})
 # Never taken from or put in the public cache (besides any request with a session cookie).
-PRIVATE_PREFIXES = ("/admin/", "/api/", "/healthz")
+# The API's anonymous reads follow the pages' rules (issue 15): a token request carries an Authorization
+# header and so stays private, as do its writes (only GET and HEAD are ever stored).
+PRIVATE_PREFIXES = ("/admin/", "/healthz")
 # A streamed response (a CSV) up to this size is read whole and stored; a larger one streams on, unstored.
 STREAM_BUFFER_BYTES = 512 * 1024
 

@@ -270,3 +270,27 @@ def test_gzipped_and_plain_bodies_are_kept_apart(client, reference_data):
     again = client.get("/treaties/ottawa/map.svg")
     assert "Content-Encoding" not in again
     assert again.content == plain.content
+
+
+def test_the_apis_anonymous_reads_follow_the_pages_rules_and_tokens_stay_private(
+    client, reference_data, django_assert_num_queries
+):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    first = client.get("/api/v1/treaties/")
+    assert first.status_code == 200 and first["Cache-Control"].startswith("public") and first["ETag"]
+    with django_assert_num_queries(0):
+        again = client.get("/api/v1/treaties/")
+    assert again.content == first.content
+    assert client.get("/api/v1/treaties/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    from django.contrib.auth.models import Group, User
+
+    editor = User.objects.create_user("api-editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="editors"))
+    token = APIClient()
+    token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    mine = token.get("/api/v1/treaties/")
+    assert mine.status_code == 200
+    assert "private" in mine["Cache-Control"] and "no-store" in mine["Cache-Control"] and "ETag" not in mine
