@@ -44,7 +44,7 @@ def test_the_value_menu_follows_the_kind(staff_page, screenshot):
     screenshot("admin-value-follows-kind-stance")
 
     page.select_option("#id_kind", "export_moratorium")
-    assert page.evaluate(OFFERED) == ["comprehensive", "limited"]
+    assert page.evaluate(OFFERED) == ["comprehensive", "limited", "de_facto"]
     assert page.locator("#id_value").input_value() == "comprehensive"  # "opposed" does not fit a moratorium
 
     page.select_option("#id_kind", "withdrawal_notice")

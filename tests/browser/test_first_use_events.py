@@ -8,7 +8,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CONSENTS = {"ratification", "acceptance", "approval", "accession", "succession"}
-HEADER = ["iso3", "treaty", "kind", "value", "date", "effective_date", "end_date", "source", "note"]
+HEADER = ["iso3", "treaty", "kind", "value", "date", "effective_date", "end_date", "source", "note", "date_precision"]
 
 
 @pytest.fixture

@@ -40,7 +40,9 @@ def country_profile(*, country: Country, on: datetime.date, count: str) -> Count
     those of the states it continues), regions, forum seats over time and the states before and after it."""
     ids = [country.pk, *country_lineage_map().get(country.pk, ())]
     events = list(
-        StatusEvent.objects.filter(country_id__in=ids).select_related("country", "treaty").order_by("date", "kind")
+        StatusEvent.objects.filter(country_id__in=ids)
+        .select_related("country", "treaty")
+        .order_by("date", "kind", "treaty__short_name", "pk")  # a total order: the page is the same after a restore
     )
     acts: dict[int, list[Act]] = defaultdict(list)
     for e in events:
