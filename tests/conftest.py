@@ -1,25 +1,41 @@
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
+from tests.snapshot import DatabaseSnapshot
 from treaties.models import Treaty
+
+_snapshot: DatabaseSnapshot | None = None
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the real shipped record once into the test database; each test rolls back its own changes."""
+    """Load the real shipped record once into the test database, and keep a copy of it (tests/snapshot.py).
+
+    Each test rolls back its own changes; a transactional test empties the database, and the next test
+    that asks for `reference_data` gets the copy back.
+    """
+    global _snapshot
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+        _snapshot = DatabaseSnapshot.take()
 
 
 @pytest.fixture
 def reference_data(db):
-    """The real record: countries, schemes, forums, the Ottawa Convention and its events.
+    """The real record: countries, schemes, forums, the treaties and their events, summaries computed.
 
-    Transactional tests empty the database after they run, so they load it themselves.
+    Transactional tests empty the database after they run: the next one to ask gets the copy taken
+    at the start of the run back (or loads the record, where the copy cannot be put back).
     """
-    if not Treaty.objects.filter(slug="ottawa").exists():
+    if Treaty.objects.filter(slug="ottawa").exists():
+        return
+    if _snapshot is not None and _snapshot.can_restore():
+        _snapshot.restore()
+        cache.clear()  # answers cached from the emptied database's ids and versions
+    else:
         call_command("load_reference_data", "--force", verbosity=0)
 
 
