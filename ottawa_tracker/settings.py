@@ -208,6 +208,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "treaties.tasks.summary_recompute_all",
         "schedule": crontab(minute="30", hour="0"),
     },
+    # Cron "40 0 * * *": every day at 00:40, after the nightly recompute (which records them too, unless it
+    # failed), record the obligations that fell overdue yesterday and clear those no longer overdue.
+    "obligations-overdue-daily": {
+        "task": "treaties.tasks.obligations_overdue_record_all",
+        "schedule": crontab(minute="40", hour="0"),
+    },
 }
 
 # Summaries (treaties/services/summaries.py). A worker waits until no new mark has come for SETTLE seconds,

@@ -20,7 +20,8 @@ from treaties.choices import DatePrecision
 from treaties.exports import EVENT_HEADER
 from treaties.forms import EventImportUploadForm, StatusEventValueField
 from treaties.imports import ImportFileError, max_import_bytes, status_event_csv_read
-from treaties.models import Obligation, StatusEvent, Treaty
+from treaties.models import Obligation, ObligationOverdue, ObligationSummary, StatusEvent, Treaty
+from treaties.models.obligation_summaries import STATE_COLUMNS
 from treaties.services.imports import ImportResult
 from treaties.services.staging import staged_import_drop, staged_import_get, staged_import_keep
 from treaties.validation import status_event_problems
@@ -318,20 +319,23 @@ LAST_TREATY_KEY = "treaties.statusevent.last_treaty"
 
 
 def obligation_save(*, obligation: Obligation, user=None, reason: str = "", validate: bool = True) -> Obligation:
-    """Create or change an obligation, at the version its writer read, with its history entry. The pages
-    compute the obligations' states on demand, so no stored summary moves."""
+    """Create or change an obligation, at the version its writer read, with its history entry. Its clock
+    moves the stored obligation summaries and the overdue record: the treaty is marked for a recompute."""
     if validate:
         obligation.full_clean()
     with transaction.atomic():
         history_stamp(obligation, user=user, reason=reason)
         versioned_save(obligation)
+        services.summary_mark(treaty_ids=[obligation.treaty_id], reason=f"obligation {obligation.slug} saved")
     return obligation
 
 
 def obligation_delete(*, obligation: Obligation, user=None, reason: str = "") -> None:
+    """Delete an obligation (its stored counts and overdue record go with it) and mark its treaty."""
     with transaction.atomic():
         history_stamp(obligation, user=user, reason=reason)
         obligation.delete()
+        services.summary_mark(treaty_ids=[obligation.treaty_id], reason=f"obligation {obligation.slug} deleted")
 
 
 @admin.register(Obligation)
@@ -369,3 +373,39 @@ class ObligationAdmin(ServiceAdmin):
         ),
         ("Source", {"fields": ("source",)}),
     ]
+
+
+class DerivedRowsAdmin(admin.ModelAdmin):
+    """Rows the recompute and the daily job derive from the events: listed for staff, never edited here
+    (an edit would be overwritten by the next run; change the events instead)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ObligationSummary)
+class ObligationSummaryAdmin(DerivedRowsAdmin):
+    """The obligations' stored counts by state, per grouping and stored date (`services.summaries`)."""
+
+    list_display = ("treaty", "obligation", "date", "label", "parties", *STATE_COLUMNS, "computed_at")
+    list_filter = ("treaty", "panel")
+    search_fields = ("label", "obligation__slug")
+    date_hierarchy = "date"
+    list_select_related = ("treaty", "obligation")
+
+
+@admin.register(ObligationOverdue)
+class ObligationOverdueAdmin(DerivedRowsAdmin):
+    """When each State fell overdue on a deadline, as the daily job recorded it (`services.obligations`)."""
+
+    list_display = ("treaty", "obligation", "country", "due_date", "since", "recorded_on", "cleared_on")
+    list_filter = ("treaty", "obligation", ("cleared_on", admin.EmptyFieldListFilter))
+    search_fields = ("country__name", "country__iso3")
+    date_hierarchy = "since"
+    list_select_related = ("treaty", "obligation", "country")

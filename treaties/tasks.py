@@ -14,9 +14,12 @@ from celery.contrib.django.task import DjangoTask
 from celery.signals import worker_ready
 from django.conf import settings
 from django.db import OperationalError, transaction
+from django.utils import timezone
 
 from treaties import health
+from treaties.models import Treaty
 from treaties.services import summaries
+from treaties.services.obligations import obligations_overdue_record
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +110,25 @@ def summary_recompute_all() -> None:
     """
     for treaty_id in summaries.summary_mark_all(reason="nightly full recompute"):
         summary_recompute_pending.delay(treaty_id)
+
+
+@shared_task(acks_late=True)
+def obligations_overdue_record_all() -> None:
+    """Daily (CELERY_BEAT_SCHEDULE "obligations-overdue-daily"): record who fell overdue, and who no longer is,
+    under every treaty with obligations. A deadline passes with the day, not with an edit: no recompute
+    would see it otherwise on a day nothing is edited."""
+    today = timezone.localdate()
+    for treaty in Treaty.objects.filter(obligations__isnull=False).distinct().order_by("pk"):
+        result = obligations_overdue_record(treaty=treaty, today=today)
+        if result.changed:
+            logger.info(
+                "overdue record of %s on %s: %d opened, %d cleared, %d reopened",
+                treaty,
+                today,
+                result.opened,
+                result.cleared,
+                result.reopened,
+            )
 
 
 @shared_task(bind=True, acks_late=False)

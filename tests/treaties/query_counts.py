@@ -35,18 +35,24 @@ def both(sqlite: int, postgresql: int) -> dict[str, int]:
 # (un-groups: 6 regions, m49-subregions: 22) have the same count; test_query_counts.py adds rows to all.
 QUERY_COUNTS: dict[str, int | dict[str, int]] = {
     # Pages (without a date: today, a stored date)
-    # 12 with "N States overdue on stockpile destruction" (H12: obligations, participants, continuations, events).
-    "/": 12,
-    f"/?date={STORED}": 12,
+    # "N States overdue on stockpile destruction" (H12): on a stored date one query, the obligation with its
+    # stored world count (9); on another, that one and the participants, continuations and events (12).
+    "/": 9,
+    f"/?date={STORED}": 9,
     f"/?date={ON_DEMAND}": 12,
     f"/?treaty=ottawa&date={ON_DEMAND}&count=deposit": 12,
     f"/treaties/ottawa/?date={STORED}": 9,  # with the declarations printed under the table
     f"/treaties/ottawa/?date={ON_DEMAND}&sort=-consent": 9,
     f"/treaties/ottawa/?date={STORED}&show=not_on_board&sort=-stance": 9,
     "/treaties/ottawa/map.svg?date=2026-11-27": 6,
-    # Obligations (H12): treaty, schemes, obligations, participants, assignments, continuations, events.
-    "/treaties/ottawa/obligations/?date=2010-01-01": 7,
-    "/treaties/ottawa/obligations/?date=2010-01-01&scheme=m49-subregions&obligation=mine-clearance&state=extended": 7,
+    # Obligations (H12): treaty, schemes, obligations, participants, assignments, continuations, events (7);
+    # the page adds the stored counts (read on any date, found on a stored one) and the overdue record's
+    # first day (9); from that day on, the record's newly overdue too (10: without a date, today, which
+    # the tests' recompute recorded). The CSV reads no figures: 7.
+    "/treaties/ottawa/obligations/?date=2010-01-01": 9,
+    f"/treaties/ottawa/obligations/?date={STORED}": 9,
+    "/treaties/ottawa/obligations/": 10,
+    "/treaties/ottawa/obligations/?date=2010-01-01&scheme=m49-subregions&obligation=mine-clearance&state=extended": 9,
     "/treaties/ottawa/obligations.csv?date=2010-01-01": 7,
     "/treaties/ottawa/obligations.csv?obligation=stockpile-destruction&state=overdue": 7,
     # The General Assembly's votes (H13): treaty, schemes, votes, acts, continuations, assignments, regions.

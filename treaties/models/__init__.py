@@ -1,6 +1,8 @@
-"""The treaties app's models, by concern: the record (`records`), the summaries (`summaries`) and
+"""The treaties app's models, by concern: the record (`records`), obligations (`obligations`), the
+summaries (`summaries`), the obligations' stored counts and overdue record (`obligation_summaries`) and
 operational rows (`operations`). Callers import from `treaties.models`."""
 
+from treaties.models.obligation_summaries import ObligationOverdue, ObligationSummary
 from treaties.models.obligations import Obligation
 from treaties.models.operations import StagedImport, WorkerHeartbeat
 from treaties.models.records import ActiveEventManager, StatusEvent, Treaty
@@ -18,6 +20,8 @@ __all__ = [
     "LABEL_LENGTH",
     "ActiveEventManager",
     "Obligation",
+    "ObligationOverdue",
+    "ObligationSummary",
     "StagedImport",
     "StatusEvent",
     "Summary",

@@ -4,17 +4,28 @@ The obligations page, its CSV, the country page and the overview read from here.
 same few queries whatever the number of States, events or obligations: the obligations, the
 participants, the continuations between states, the treaty's events, and (for the regions) the
 scheme's assignments.
+
+On a stored date (today, a 31 December since entry into force) the counts by state, overall and per
+region, and the overview's headline are read from the stored obligation summaries written by the
+recompute (`models.ObligationSummary`); on another date, or before the recompute has stored it, they
+are computed. "Newly overdue this week" is read from the overdue record the daily job keeps
+(`models.ObligationOverdue`) from the day that record starts; before it, it is derived from the rule.
 """
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Min, OuterRef, Q, Subquery
 
 from countries.models import Country, RegionAssignment, RegionScheme
 from countries.selectors import country_lineage_map
 from treaties.choices import OBLIGATION_KINDS, CountBasis, ObligationClock, ObligationState, PeriodUnit
-from treaties.models import Obligation, StatusEvent, Treaty
+from treaties.models import Obligation, ObligationOverdue, StatusEvent, Treaty
+from treaties.models import ObligationSummary as StoredCounts
+from treaties.models.obligation_summaries import STATE_COLUMNS
 from treaties.obligations import (
     ObligationAct,
     ObligationStanding,
@@ -24,6 +35,7 @@ from treaties.obligations import (
 )
 from treaties.selectors.status_rows import RULE_KINDS
 from treaties.status import Act, add_period, country_status
+from treaties.summaries import WORLD_PANEL, scheme_panel
 
 # "Deadlines to come": those falling due within this many months after the date.
 UPCOMING_MONTHS = 24
@@ -48,6 +60,18 @@ class ObligationRow:
         return "; ".join(f"{e.granted.isoformat()} → {e.new_date.isoformat()}" for e in self.standing.extensions)
 
 
+@dataclass(frozen=True, slots=True)
+class NewlyOverdue:
+    """One State that fell overdue on one deadline in the week up to the date (from the record or derived)."""
+
+    country: Country
+    obligation_id: int
+    due_date: datetime.date
+    since: datetime.date
+    # From the record: still overdue on the date, or the day the job found it no longer overdue.
+    cleared_on: datetime.date | None = None
+
+
 @dataclass
 class ObligationSummary:
     """One obligation's figures on the date: counts by state, the overdue (latest first), deadlines to come."""
@@ -56,8 +80,8 @@ class ObligationSummary:
     counts: dict[str, int]
     overdue: list[ObligationRow]
     upcoming: list[tuple[datetime.date, ObligationRow]]
-    # Those of `overdue` that fell overdue in the week up to the date.
-    newly_overdue: list[ObligationRow] = field(default_factory=list)
+    # Those that fell overdue in the week up to the date and were still overdue on it.
+    newly_overdue: list[NewlyOverdue] = field(default_factory=list)
     # (region, counts in the order of ObligationState)
     regions: list[tuple[str, list[int]]] = field(default_factory=list)
 
@@ -68,11 +92,39 @@ class ObligationSummary:
 
 @dataclass
 class ObligationTable:
+    """The rows (narrowed by `state`), and each obligation's figures, worked out when first read: the CSV
+    reads only the rows, and makes none of the figures' queries (stored counts, the overdue record)."""
+
     treaty: Treaty
     on: datetime.date
     obligations: list[Obligation]
-    summaries: list[ObligationSummary]
     rows: list[ObligationRow]
+    scheme: RegionScheme | None = None
+    # Every row, whatever `state`: the figures are those of every State.
+    all_rows: list[ObligationRow] = field(default_factory=list)
+
+    @cached_property
+    def _figures(self) -> tuple[list[ObligationSummary], bool, datetime.date | None, bool]:
+        return _figures(self)
+
+    @property
+    def summaries(self) -> list[ObligationSummary]:
+        return self._figures[0]
+
+    @property
+    def stored(self) -> bool:
+        """Whether the counts by state and per region were read from the stored obligation summaries."""
+        return self._figures[1]
+
+    @property
+    def record_starts(self) -> datetime.date | None:
+        """The first day of the overdue record (None: not started)."""
+        return self._figures[2]
+
+    @property
+    def newly_from_record(self) -> bool:
+        """Whether "newly overdue" was read from the record (else derived from the rule)."""
+        return self._figures[3]
 
 
 def _events(treaty: Treaty, on: datetime.date) -> tuple[dict[int, list[Act]], dict[int, list[ObligationAct]]]:
@@ -88,6 +140,25 @@ def _events(treaty: Treaty, on: datetime.date) -> tuple[dict[int, list[Act]], di
         else:
             acts[country_id].append(Act(kind, date, value, effective_date, end_date))
     return acts, about
+
+
+def obligation_events_by_country(*, treaty: Treaty) -> dict[int, list[ObligationAct]]:
+    """The treaty's events about its obligations, by country, in one query: for the recompute, which
+    reads the status acts with the status summaries (`treaty_acts_by_country`)."""
+    about: dict[int, list[ObligationAct]] = defaultdict(list)
+    rows = StatusEvent.objects.filter(treaty=treaty, kind__in=sorted(OBLIGATION_KINDS)).values_list(
+        "country_id", "kind", "date", "value", "effective_date", "source"
+    )
+    for country_id, kind, date, value, effective_date, source in rows:
+        about[country_id].append(ObligationAct(kind, date, value, effective_date, source))
+    return dict(about)
+
+
+def obligation_standings(*, treaty: Treaty, obligations: list[Obligation], on: datetime.date) -> list[ObligationRow]:
+    """Every State Party's standing on each of `obligations` on `on` (the daily overdue record reads it):
+    three queries, the participants, the continuations and the events."""
+    countries = Country.objects.participants().existing_on(on).order_by("name")
+    return _standings(treaty=treaty, obligations=obligations, countries=countries, on=on)
 
 
 def _standings(
@@ -132,7 +203,10 @@ def obligation_table(
 
     `obligation` (a slug) narrows everything to one obligation; `state` narrows the rows (the figures
     stay those of every State). `obligations` are the treaty's, when the caller has read them already.
-    Five queries, whatever the number of rows (four with `obligations`).
+    The rows take five queries whatever their number (four with `obligations`). The figures are worked out
+    when first read (`ObligationTable.summaries`): their counts from the stored obligation summaries when
+    `on` is stored (`_stored_counts`, one query), the newly overdue from the record once it has started
+    (`_newly_overdue`, one query before, two from its first day).
     """
     obligations = treaty_obligations(treaty) if obligations is None else obligations
     if obligation:
@@ -143,11 +217,19 @@ def obligation_table(
         ObligationRow(row.country, row.obligation, row.standing, regions.get(row.country.pk, NO_REGION_LABEL))
         for row in _standings(treaty=treaty, obligations=obligations, countries=countries, on=on)
     ]
+    filtered = [row for row in rows if row.standing.state == state] if state else rows
+    return ObligationTable(treaty=treaty, on=on, obligations=obligations, rows=filtered, scheme=scheme, all_rows=rows)
+
+
+def _figures(table: ObligationTable) -> tuple[list[ObligationSummary], bool, datetime.date | None, bool]:
+    """Each obligation's figures (counts, overdue, deadlines to come, newly overdue, per region), whether
+    the counts were stored ones, the first day of the overdue record and whether it was read."""
+    on = table.on
+    stored = _stored_counts(treaty=table.treaty, on=on, scheme=table.scheme, obligations=table.obligations)
     horizon = add_period(on, PeriodUnit.MONTHS, UPCOMING_MONTHS)
     summaries = []
-    for item in obligations:
-        own = [row for row in rows if row.obligation.pk == item.pk]
-        counts = Counter(row.standing.state for row in own)
+    for item in table.obligations:
+        own = [row for row in table.all_rows if row.obligation.pk == item.pk]
         overdue = sorted(
             (row for row in own if row.standing.state == ObligationState.OVERDUE),
             key=lambda row: (-(row.standing.days_late or 0), row.country.name),
@@ -161,23 +243,118 @@ def obligation_table(
             if row.standing.met_date is None and on < row.standing.due_date <= horizon:
                 upcoming.append((row.standing.due_date, row))
         upcoming.sort(key=lambda pair: (pair[0], pair[1].country.name))
-        by_region: dict[str, Counter] = defaultdict(Counter)
-        for row in own:
-            by_region[row.region][row.standing.state] += 1
-        region_counts = sorted(by_region.items(), key=lambda pair: (pair[0] == NO_REGION_LABEL, pair[0].casefold()))
+        counts, region_counts = stored[item.pk] if stored is not None else _computed_counts(own)
         summaries.append(
             ObligationSummary(
                 obligation=item,
-                counts=dict(counts),
+                counts=counts,
                 overdue=overdue,
                 upcoming=upcoming,
-                newly_overdue=[row for row in overdue if (row.standing.days_late or 0) <= NEWLY_OVERDUE_DAYS],
-                regions=[(label, [c.get(state.value, 0) for state in ObligationState]) for label, c in region_counts],
+                newly_overdue=_derived_newly_overdue(overdue),
+                regions=region_counts,
             )
         )
-    if state:
-        rows = [row for row in rows if row.standing.state == state]
-    return ObligationTable(treaty=treaty, on=on, obligations=obligations, summaries=summaries, rows=rows)
+    record_starts, from_record = _newly_overdue(treaty=table.treaty, on=on, summaries=summaries)
+    return summaries, stored is not None, record_starts, from_record
+
+
+RegionCounts = list[tuple[str, list[int]]]  # (region, counts in the order of ObligationState)
+
+
+def _region_order(pair: tuple[str, object]) -> tuple[bool, str]:
+    return pair[0] == NO_REGION_LABEL, pair[0].casefold()
+
+
+def _computed_counts(own: Sequence[ObligationRow]) -> tuple[dict[str, int], RegionCounts]:
+    """One obligation's counts by state, and per region (those with a State Party), from its rows."""
+    by_region: dict[str, Counter] = defaultdict(Counter)
+    for row in own:
+        by_region[row.region][row.standing.state] += 1
+    regions = sorted(by_region.items(), key=_region_order)
+    return (
+        dict(Counter(row.standing.state for row in own)),
+        [(label, [c.get(state.value, 0) for state in ObligationState]) for label, c in regions],
+    )
+
+
+def _stored_counts(
+    *, treaty: Treaty, on: datetime.date, scheme: RegionScheme | None, obligations: Sequence[Obligation]
+) -> dict[int, tuple[dict[str, int], RegionCounts]] | None:
+    """Each obligation's counts by state and per region of `scheme` from the stored obligation summaries,
+    in one query; None when `on` is not stored for every one of them (then they are computed)."""
+    if not obligations or scheme is None:
+        return None
+    panel = scheme_panel(scheme.pk)
+    world: dict[int, dict[str, int]] = {}
+    regions: dict[int, RegionCounts] = defaultdict(list)
+    stored = StoredCounts.objects.filter(
+        treaty=treaty, date=on, panel__in=[WORLD_PANEL, panel], obligation__in=[o.pk for o in obligations]
+    ).values_list("obligation_id", "panel", "region_id", "label", *STATE_COLUMNS)
+    for obligation_id, row_panel, region_id, label, *numbers in stored:
+        by_state = dict(zip(STATE_COLUMNS, numbers, strict=True))
+        if row_panel == WORLD_PANEL:
+            world[obligation_id] = {state: n for state, n in by_state.items() if n}
+        else:
+            label = label if region_id is not None else NO_REGION_LABEL
+            regions[obligation_id].append((label, [by_state[state.value] for state in ObligationState]))
+    if any(item.pk not in world for item in obligations):
+        return None
+    return {item.pk: (world[item.pk], sorted(regions[item.pk], key=_region_order)) for item in obligations}
+
+
+def _derived_newly_overdue(overdue: Sequence[ObligationRow]) -> list[NewlyOverdue]:
+    """Those overdue on the date whose deadline passed in the week up to it, from the rule alone."""
+    return [
+        NewlyOverdue(
+            country=row.country,
+            obligation_id=row.obligation.pk,
+            due_date=row.standing.due_date,
+            since=row.standing.due_date + datetime.timedelta(days=1),
+        )
+        for row in sorted(overdue, key=lambda row: (row.standing.due_date, row.country.name), reverse=False)
+        if (row.standing.days_late or 0) <= NEWLY_OVERDUE_DAYS
+    ]
+
+
+def _newly_overdue(
+    *, treaty: Treaty, on: datetime.date, summaries: list[ObligationSummary]
+) -> tuple[datetime.date | None, bool]:
+    """Replace each summary's derived "newly overdue" by the record's, from the day the record starts.
+
+    The record says who fell overdue (`since`) in the week up to `on` and was not found cleared by then,
+    as the daily job saw it. Before its first day it cannot answer: a State overdue then and met since
+    was cleared before the record began and has no row. There the derived list stays (complete for any
+    past date, from the events as recorded now) and the page says when the record starts. Returns that
+    first day and whether the record was read: one query, two from the first day on.
+    """
+    record = ObligationOverdue.objects.filter(treaty=treaty)
+    starts = record.aggregate(first=Min("recorded_on"))["first"]
+    if starts is None or on < starts or not summaries:
+        return starts, False
+    by_obligation: dict[int, list[NewlyOverdue]] = defaultdict(list)
+    rows = (
+        record.filter(
+            Q(cleared_on__isnull=True) | Q(cleared_on__gt=on),
+            obligation__in=[summary.obligation.pk for summary in summaries],
+            since__gt=on - datetime.timedelta(days=NEWLY_OVERDUE_DAYS),
+            since__lte=on,
+        )
+        .select_related("country")
+        .order_by("since", "country__name")
+    )
+    for row in rows:
+        by_obligation[row.obligation_id].append(
+            NewlyOverdue(
+                country=row.country,
+                obligation_id=row.obligation_id,
+                due_date=row.due_date,
+                since=row.since,
+                cleared_on=row.cleared_on,
+            )
+        )
+    for summary in summaries:
+        summary.newly_overdue = by_obligation.get(summary.obligation.pk, [])
+    return starts, True
 
 
 def next_yearly_due(row: ObligationRow, on: datetime.date) -> datetime.date | None:
@@ -219,10 +396,21 @@ def country_obligations(*, country: Country, on: datetime.date) -> list[Obligati
 
 
 def overdue_headline(*, treaty: Treaty, on: datetime.date, slug: str = HEADLINE_OBLIGATION) -> tuple[int, bool]:
-    """How many States are overdue on the treaty's obligation `slug` on `on`, and whether it has one."""
-    obligations = [o for o in treaty_obligations(treaty) if o.slug == slug]
-    if not obligations:
+    """How many States are overdue on the treaty's obligation `slug` on `on`, and whether it has one.
+
+    One query on a stored date (the obligation with its stored world count); on another, three more to
+    compute it (the participants, the continuations, the events).
+    """
+    world = StoredCounts.objects.filter(obligation=OuterRef("pk"), date=on, panel=WORLD_PANEL)
+    found = (
+        Obligation.objects.filter(treaty=treaty, slug=slug)
+        .annotate(stored_overdue=Subquery(world.values("overdue")[:1]))
+        .first()
+    )
+    if found is None:
         return 0, False
+    if found.stored_overdue is not None:
+        return found.stored_overdue, True
     countries = Country.objects.participants().existing_on(on)
-    rows = _standings(treaty=treaty, obligations=obligations, countries=countries, on=on)
+    rows = _standings(treaty=treaty, obligations=[found], countries=countries, on=on)
     return sum(row.standing.state == ObligationState.OVERDUE for row in rows), True

@@ -27,8 +27,13 @@ from ottawa_tracker.dbcopy import rows_insert
 from ottawa_tracker.http_cache import data_version_changed, data_version_changing
 from treaties import summaries
 from treaties.choices import CountBasis
-from treaties.models import Summary, SummaryMark, SummarySpan, Treaty
+from treaties.models import ObligationSummary, Summary, SummaryMark, SummarySpan, Treaty
 from treaties.selectors import summary_groupings, treaty_acts_by_country
+from treaties.services.obligations import (
+    OBLIGATION_SUMMARY_COLUMNS,
+    obligation_summary_rows,
+    obligations_overdue_record,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +52,7 @@ class SummaryRecomputeResult:
     summaries: int
     spans: int
     seconds: float
+    obligation_summaries: int = 0
 
 
 def summary_mark(*, treaty_ids: Iterable[int] | None = None, reason: str, wake: bool = True) -> bool:
@@ -173,13 +179,21 @@ def summary_recompute(*, treaty_id: int, token: str, today: datetime.date | None
     1. Read the treaty's events and who is counted where (`selectors.summary_groupings`).
     2. Work out each grouping's spans (`summaries.treaty_spans`) and, from them, the stored
        dates' summaries: never by adjusting counters, always from the events.
-    3. In one transaction: replace the spans and summaries, release the claim, stamp
-       `computed_at` and bump the version. If the claim was taken over meanwhile, roll back
+    3. The obligations' counts by state on their stored dates, per grouping (`obligation_counts`).
+    4. In one transaction: replace the spans, summaries and obligation summaries, release the claim,
+       stamp `computed_at` and bump the version. If the claim was taken over meanwhile, roll back
        and raise SummaryClaimLost: the run that took it over writes instead.
+    5. Bring the record of overdue obligations up to date on `today` (`obligations_overdue_record`),
+       so an edit shows in "newly overdue" at once rather than after the daily job.
     Meanwhile the claim's lease is renewed (`_lease_renewed`), so only a dead worker loses it.
     """
     with _lease_renewed(treaty_id=treaty_id, token=token):
-        return _recompute(treaty_id=treaty_id, token=token, today=today)
+        result = _recompute(treaty_id=treaty_id, token=token, today=today)
+    try:
+        obligations_overdue_record(treaty=result.treaty, today=today or timezone.localdate())
+    except DatabaseError as exc:  # the summaries are written; the daily job brings the record up to date
+        logger.warning("the overdue record of %s was not updated: %s", result.treaty, exc)
+    return result
 
 
 def _recompute(*, treaty_id: int, token: str, today: datetime.date | None) -> SummaryRecomputeResult:
@@ -188,9 +202,10 @@ def _recompute(*, treaty_id: int, token: str, today: datetime.date | None) -> Su
     today = today or timezone.localdate()
     data = summary_groupings()
     groupings = summaries.groupings_of(data)
+    acts = treaty_acts_by_country(treaty=treaty, on=datetime.date.max)
     spans = summaries.treaty_spans(
         rule=treaty.rule,
-        acts=treaty_acts_by_country(treaty=treaty, on=datetime.date.max),
+        acts=acts,
         groupings=groupings,
         lineage=data.lineage,
         counts=CountBasis.values,
@@ -226,15 +241,22 @@ def _recompute(*, treaty_id: int, token: str, today: datetime.date | None) -> Su
                 summary_rows.append(
                     (*where, day_values[day], *_figures(figures), figures.parties, figures.on_board_share, stamp)
                 )
+    obligation_rows = obligation_summary_rows(
+        treaty=treaty, acts=acts, lineage=data.lineage, groupings=groupings, today=today, stamp=stamp
+    )
     with transaction.atomic():
         SummarySpan.objects.filter(treaty=treaty).delete()
         Summary.objects.filter(treaty=treaty).delete()
+        # Without the collector: nothing refers to these rows, and a post_delete signal per row (the
+        # response cache's) would cost more than the obligations' counts; the version is bumped below.
+        ObligationSummary.objects.filter(treaty=treaty)._raw_delete(connection.alias)
         rows_insert(SummarySpan, [*_WHERE_COLUMNS, "valid_from", "valid_until", *_FIGURE_COLUMNS], span_rows)
         rows_insert(
             Summary,
             [*_WHERE_COLUMNS, "date", *_FIGURE_COLUMNS, "parties", "on_board_share", "computed_at"],
             summary_rows,
         )
+        rows_insert(ObligationSummary, list(OBLIGATION_SUMMARY_COLUMNS), obligation_rows)
         released = SummaryMark.objects.filter(pk=treaty.pk, claim_token=token).update(
             claimed_at=None, claim_token="", computed_at=now, version=F("version") + 1, runs=F("runs") + 1
         )
@@ -242,7 +264,11 @@ def _recompute(*, treaty_id: int, token: str, today: datetime.date | None) -> Su
             raise SummaryClaimLost(f"the claim on {treaty}'s summaries was taken over")
     data_version_changed()  # committed (a worker's run): the next request reads the new version
     return SummaryRecomputeResult(
-        treaty=treaty, summaries=len(summary_rows), spans=len(span_rows), seconds=time.perf_counter() - started
+        treaty=treaty,
+        summaries=len(summary_rows),
+        spans=len(span_rows),
+        seconds=time.perf_counter() - started,
+        obligation_summaries=len(obligation_rows),
     )
 
 

@@ -20,7 +20,7 @@ def obligations_of_country(country, on) -> dict:
 
 @register.inclusion_tag("includes/obligations_headline.html")
 def obligations_headline(treaty, on) -> dict:
-    """How many States are overdue on the treaty's stockpile destruction on `on` (four queries; nothing
-    shown for a treaty without that obligation)."""
+    """How many States are overdue on the treaty's stockpile destruction on `on` (one query on a stored
+    date, read from the stored world count; four on another; nothing shown for a treaty without it)."""
     overdue, listed = overdue_headline(treaty=treaty, on=on)
     return {"treaty": treaty, "on": on, "overdue": overdue, "listed": listed, "slug": HEADLINE_OBLIGATION}
