@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -76,7 +77,19 @@ def slug_or_404(model, value: str):
     return get_object_or_404(model, slug=value)
 
 
-class ReadOnly(APIView):
+class InEnglish:
+    """The API answers in English whatever language a request asks for (a cookie, Accept-Language): names,
+    labels and messages, rendered inside, so scripts never change."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
+
+
+class ReadOnly(InEnglish, APIView):
     """Anonymous reads; nothing here writes."""
 
     permission_classes = [permissions.AllowAny]
@@ -212,7 +225,7 @@ def summary_item(row) -> dict:
     return {
         **row.as_dict(),
         "key": row.key,
-        "label": row.label,
+        "label": row.label_en,
         "slug": (row.region.slug if row.region else row.forum.slug if row.forum else ""),
         "date": row.date,
         "computed_at": row.computed_at,
@@ -407,7 +420,9 @@ class EventWritePermission(permissions.DjangoModelPermissions):
         return bool(user and user.is_authenticated and user.is_staff and super().has_permission(request, view))
 
 
-class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class EventViewSet(
+    InEnglish, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """`/api/v1/events/`: the event list (the same filters as `/events/`), one event, and an editor's
     create, change (PATCH, naming the version read) and retraction, through the admin's services."""
 

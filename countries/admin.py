@@ -15,6 +15,13 @@ from countries.models import (
 from ottawa_tracker.admin_base import ServiceAdmin, UnverifiedFilter
 from ottawa_tracker.versioning import VersionedModelForm
 
+# The names side by side: English (the base, read by CSV and the API), French, Spanish.
+NAMES_HELP = (
+    "Pages in French and Spanish show the French and Spanish names; a blank one shows the English. "
+    "CSV files and the API keep the English. A name written here stays when the shipped data is reloaded."
+)
+NAMES = ("name", "name_fr", "name_es")
+
 
 class MembershipUnverifiedFilter(UnverifiedFilter):
     fields = ("source", "start_source", "end_note")
@@ -33,10 +40,11 @@ class CountryAdmin(ServiceAdmin):
     form = VersionedModelForm
     list_display = ("name", "iso3", "iso2", "m49", "kind", "participant", "valid_from", "valid_until")
     list_filter = ("participant", "kind")
-    search_fields = ("name", "official_name", "iso3", "iso2", "former_names__name")
+    search_fields = ("name", "name_fr", "name_es", "official_name", "iso3", "iso2", "former_names__name")
     inlines = [CountryFormerNameInline]
     fieldsets = [
-        (None, {"fields": ("name", "official_name", "kind", "participant")}),
+        ("Names", {"fields": (NAMES, "official_name"), "description": NAMES_HELP}),
+        (None, {"fields": ("kind", "participant")}),
         ("Codes", {"fields": ("iso2", "iso3", "m49")}),
         ("Existence", {"fields": ("valid_from", "valid_until", "source")}),
     ]
@@ -57,7 +65,7 @@ class CountrySuccessionAdmin(ServiceAdmin):
 class RegionInline(admin.TabularInline):
     model = Region
     extra = 0
-    fields = ("name", "slug", "code")
+    fields = (*NAMES, "slug", "code")
     prepopulated_fields = {"slug": ("name",)}
 
 
@@ -66,9 +74,10 @@ class RegionSchemeAdmin(ServiceAdmin):
     save_service = staticmethod(services.region_scheme_save)
     delete_service = staticmethod(services.region_scheme_delete)
     argument = "scheme"
-    list_display = ("name", "slug")
-    search_fields = ("name", "slug")
+    list_display = ("name", "name_fr", "name_es", "slug")
+    search_fields = ("name", "name_fr", "name_es", "slug")
     prepopulated_fields = {"slug": ("name",)}
+    fieldsets = [(None, {"fields": (NAMES, "slug", "description", "source"), "description": NAMES_HELP})]
     inlines = [RegionInline]
 
     def save_formset(self, request, form, formset, change):
@@ -85,11 +94,12 @@ class RegionAdmin(ServiceAdmin):
     save_service = staticmethod(services.region_save)
     delete_service = staticmethod(services.region_delete)
     argument = "region"
-    list_display = ("name", "scheme", "code")
+    list_display = ("name", "name_fr", "name_es", "scheme", "code")
     list_filter = ("scheme",)
     list_select_related = ("scheme",)
-    search_fields = ("name", "code", "scheme__name")
+    search_fields = ("name", "name_fr", "name_es", "code", "scheme__name")
     prepopulated_fields = {"slug": ("name",)}
+    fieldsets = [(None, {"fields": ("scheme", NAMES, "slug", "code"), "description": NAMES_HELP})]
 
 
 @admin.register(RegionAssignment)
@@ -111,8 +121,17 @@ class ForumAdmin(ServiceAdmin):
     delete_service = staticmethod(services.forum_delete)
     argument = "forum"
     list_display = ("name", "short_name", "slug")
-    search_fields = ("name", "short_name", "slug")
+    search_fields = ("name", "name_fr", "name_es", "short_name", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": (NAMES, ("short_name", "short_name_fr", "short_name_es"), "slug", "description", "source"),
+                "description": NAMES_HELP,
+            },
+        )
+    ]
 
 
 @admin.register(ForumMembership)

@@ -3,11 +3,42 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from simple_history.models import HistoricalRecords
 
 from countries.choices import CountryKind, DatePrecision, MembershipRole
 from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
 from ottawa_tracker.versioning import version_field
+
+# The languages names are kept in beside English (`name_fr`, `name_es` beside `name`). English stays in the
+# base field, so CSV files, the API, lookups by name and the history read as before whatever the language.
+NAME_LANGUAGES = ("fr", "es")
+
+
+def name_language() -> str | None:
+    """The active language if names are kept in it ("fr", "es"), else None (English or any other)."""
+    language = (get_language() or "").split("-")[0]
+    return language if language in NAME_LANGUAGES else None
+
+
+def localized(obj: models.Model, field: str) -> str:
+    """`obj.<field>` in the active language: `<field>_fr` or `<field>_es` where filled, else the English."""
+    language = name_language()
+    if language:
+        value = getattr(obj, f"{field}_{language}", "")
+        if value:
+            return value
+    return getattr(obj, field)
+
+
+def name_field(max_length: int, language: str, label: str = "name") -> models.CharField:
+    """A name in one of NAME_LANGUAGES, beside the English field it translates."""
+    return models.CharField(
+        f"{label} ({'French' if language == 'fr' else 'Spanish'})",
+        max_length=max_length,
+        blank=True,
+        help_text="Shown on the pages in that language; blank shows the English.",
+    )
 
 
 def _source_errors(source: str, *, required: bool = True) -> dict[str, str]:
@@ -39,6 +70,8 @@ class Country(models.Model):
     iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
     m49 = models.CharField("UN M49 code", max_length=3, blank=True)
     name = models.CharField(max_length=100, unique=True)
+    name_fr = name_field(100, "fr")
+    name_es = name_field(100, "es")
     official_name = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=CountryKind.choices, default=CountryKind.STATE)
     participant = models.BooleanField(
@@ -68,6 +101,11 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The short name in the active language (the UN's where it differs from ISO's), else English."""
+        return localized(self, "name")
 
     def exists_on(self, on: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (
@@ -154,6 +192,8 @@ class RegionScheme(models.Model):
 
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=100)
+    name_fr = name_field(100, "fr")
+    name_es = name_field(100, "es")
     description = models.TextField(blank=True)
     source = models.TextField(blank=True)
 
@@ -165,6 +205,10 @@ class RegionScheme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def local_name(self) -> str:
+        return localized(self, "name")
+
 
 class Region(models.Model):
     """One region of a scheme, e.g. Asia in UN M49 or the African Group."""
@@ -172,6 +216,8 @@ class Region(models.Model):
     scheme = models.ForeignKey(RegionScheme, on_delete=models.CASCADE, related_name="regions")
     slug = models.SlugField(max_length=60)
     name = models.CharField(max_length=100)
+    name_fr = name_field(100, "fr")
+    name_es = name_field(100, "es")
     code = models.CharField(max_length=20, blank=True, help_text="The scheme's own code, e.g. the M49 number.")
 
     history = HistoricalRecords()
@@ -185,6 +231,10 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.scheme.slug})"
+
+    @property
+    def local_name(self) -> str:
+        return localized(self, "name")
 
 
 class RegionAssignment(models.Model):
@@ -219,7 +269,11 @@ class Forum(models.Model):
 
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=150)
+    name_fr = name_field(150, "fr")
+    name_es = name_field(150, "es")
     short_name = models.CharField(max_length=30, blank=True)
+    short_name_fr = name_field(30, "fr", "short name")
+    short_name_es = name_field(30, "es", "short name")
     description = models.TextField(blank=True)
     source = models.TextField(blank=True)
 
@@ -230,6 +284,14 @@ class Forum(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def local_short_name(self) -> str:
+        return localized(self, "short_name")
 
 
 class ForumMembershipQuerySet(models.QuerySet):

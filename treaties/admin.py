@@ -64,10 +64,19 @@ class TreatyAdmin(ServiceAdmin):
         "depositary",
     )
     formfield_overrides = ISO_DATE_FIELDS
-    search_fields = ("short_name", "title", "slug", "reference")
+    search_fields = ("short_name", "short_name_fr", "short_name_es", "title", "slug", "reference")
     prepopulated_fields = {"slug": ("short_name",)}
     fieldsets = [
-        (None, {"fields": ("short_name", "slug", "title", "parent", "depositary", "reference", "url")}),
+        (
+            "Names",
+            {
+                # English, French, Spanish side by side; CSV and the API keep the English.
+                "fields": (("short_name", "short_name_fr", "short_name_es"), ("title", "title_fr", "title_es")),
+                "description": "Pages in French and Spanish show these names; a blank one shows the English. "
+                "A name written here stays when the shipped data is reloaded.",
+            },
+        ),
+        (None, {"fields": ("slug", "parent", "depositary", "reference", "url")}),
         (
             "Dates",
             {

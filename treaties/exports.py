@@ -172,15 +172,21 @@ REGION_SUMMARY_HEADER = ("scheme", "region", *REPORTED_FIGURES)
 FORUM_SUMMARY_HEADER = ("forum", *REPORTED_FIGURES)
 
 
+def _english_order(row: SummaryRow) -> tuple:
+    """The rows' order in a CSV file: by English name, "no region" last, whatever the page's language."""
+    return (row.is_no_region, row.label_en.casefold(), row.key)
+
+
 def region_summary_rows(rows: Iterable[SummaryRow], scheme: RegionScheme) -> Iterator[tuple]:
-    """`region` is the region's name in the scheme, or "(no region)" for the participants it leaves out."""
-    for row in rows:
-        yield (scheme.slug, row.label, *(getattr(row, name) for name in REPORTED_FIGURES))
+    """`region` is the region's English name in the scheme, or "(no region)" for the participants it leaves out:
+    a CSV file is the same in every language (the page may show the names in French or Spanish)."""
+    for row in sorted(rows, key=_english_order):
+        yield (scheme.slug, row.label_en, *(getattr(row, name) for name in REPORTED_FIGURES))
 
 
 def forum_summary_rows(rows: Iterable[SummaryRow]) -> Iterator[tuple]:
     """`forum` is the forum's slug, as in `/forums/<slug>/`."""
-    for row in rows:
+    for row in sorted(rows, key=_english_order):
         yield (row.forum.slug, *(getattr(row, name) for name in REPORTED_FIGURES))
 
 
@@ -191,7 +197,7 @@ def summary_series_rows(rows: Iterable[SummaryRow], grouping: str) -> Iterator[t
     """`grouping` is `world`, `forums` or a scheme's slug; `group` a region's name or a forum's slug, as in
     `/regions.csv` and `/forums.csv`."""
     for row in rows:
-        group = row.forum.slug if row.forum else row.label
+        group = row.forum.slug if row.forum else row.label_en
         yield (row.date, grouping, group, *(getattr(row, name) for name in REPORTED_FIGURES))
 
 
@@ -224,7 +230,7 @@ def summary_series_wide(rows: Sequence[SummaryRow], figure: str) -> tuple[tuple[
         by_date.setdefault(row.date, {})[row.key] = getattr(row, figure)
     keys = sorted(
         (key for key, row in latest.items() if key in counted or not row.is_no_region),
-        key=lambda key: (latest[key].is_no_region, latest[key].label.casefold(), key),
+        key=lambda key: _english_order(latest[key]),
     )
     header = ("date", *(series_group_column(latest[key]) for key in keys))
     return header, [(day, *(values.get(key) for key in keys)) for day, values in by_date.items()]

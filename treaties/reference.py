@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from countries.models import Country
 from countries.reference import DATA_DIR, REASON, fingerprint, parse_date, read_csv, reference_dataset_apply
+from countries.reference.files import without_staff_names
 from countries.selectors import country_lineage_map
 from ottawa_tracker.admin_base import UNVERIFIED
 from ottawa_tracker.sync import sync_rows
@@ -29,9 +30,12 @@ from treaties.services.summaries import summary_mark
 from treaties.status import entry_into_force_date, withdrawal_effective_date
 from treaties.validation import parent_acts_by_country, retracted_events, status_event_problems
 
+# The official French and Spanish names (data/names/README.md); a name staff wrote in the admin stays.
+TREATY_NAME_FIELDS = ("short_name_fr", "short_name_es", "title_fr", "title_es")
 TREATY_FIELDS = (
     "short_name",
     "title",
+    *TREATY_NAME_FIELDS,
     "adopted",
     "opened_for_signature",
     "signature_closes",
@@ -374,7 +378,12 @@ def reference_treaty_load(treaty_row: dict[str, str], stats: Counter, data_dir: 
     treaty = sync_rows(
         Treaty,
         key=["slug"],
-        rows=[_treaty_checked(_treaty_values(treaty_row, parents=parents, threshold=threshold))],
+        rows=without_staff_names(
+            Treaty,
+            [_treaty_checked(_treaty_values(treaty_row, parents=parents, threshold=threshold))],
+            key=["slug"],
+            fields=TREATY_NAME_FIELDS,
+        ),
         scope=Treaty.objects.filter(slug=treaty_row["slug"]),
         reason=REASON,
         stats=stats,

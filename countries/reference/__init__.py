@@ -55,6 +55,7 @@ def reference_countries_apply(*, force: bool, stats: Counter, data_dir: Path = D
                 "state_lifespans.csv",
                 "successions.csv",
                 "other_entities.csv",
+                "names/countries_un.csv",
                 extra=PYCOUNTRY,
                 data_dir=data_dir,
             ),
@@ -62,10 +63,21 @@ def reference_countries_apply(*, force: bool, stats: Counter, data_dir: Path = D
         ),
         (
             "regions",
-            fingerprint("m49_regions.csv", "un_regional_groups.csv", "former_state_regions.csv", data_dir=data_dir),
+            fingerprint(
+                "m49_regions.csv",
+                "un_regional_groups.csv",
+                "former_state_regions.csv",
+                "names/regions.csv",
+                "names/schemes.csv",
+                data_dir=data_dir,
+            ),
             reference_regions_load,
         ),
-        ("forums", fingerprint("forum_memberships.csv", data_dir=data_dir), reference_forums_load),
+        (
+            "forums",
+            fingerprint("forum_memberships.csv", "names/forums.csv", data_dir=data_dir),
+            reference_forums_load,
+        ),
     ]
     loaded = []
     for name, digest, load in steps:

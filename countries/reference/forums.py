@@ -6,11 +6,21 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from countries.models import Country, Forum, ForumMembership, seat_start_problem
-from countries.reference.files import DATA_DIR, REASON, countries_by_code, parse_date, read_csv
+from countries.reference.files import (
+    DATA_DIR,
+    REASON,
+    countries_by_code,
+    parse_date,
+    read_csv,
+    read_names,
+    without_staff_names,
+)
 from countries.signals import counting_changed
 from ottawa_tracker.sync import sync_rows
 from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
 
+# The forums' names in French and Spanish (data/names/forums.csv).
+NAME_FIELDS = ("name_fr", "name_es", "short_name_fr", "short_name_es")
 FORUM_SHORT_NAMES = {
     "cd": "CD",
     "arf": "ARF",
@@ -67,19 +77,22 @@ def reference_forums_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
     countries = countries_by_code()
     if problems := _membership_row_problems(rows, countries):
         raise CommandError("forum_memberships.csv cannot be loaded:\n" + "\n".join(problems))
+    names = {row["forum"]: row for row in read_names("forums.csv", data_dir)}
+    forum_rows = [
+        {
+            "slug": slug,
+            "name": name,
+            "short_name": FORUM_SHORT_NAMES.get(slug, ""),
+            **{field: names.get(slug, {}).get(field, "") for field in NAME_FIELDS},
+            "description": "",
+            "source": "forum_memberships.csv (see README: sources per membership)",
+        }
+        for slug, name in sorted({(r["forum"], r["forum_name"]) for r in rows})
+    ]
     forums = sync_rows(
         Forum,
         key=["slug"],
-        rows=[
-            {
-                "slug": slug,
-                "name": name,
-                "short_name": FORUM_SHORT_NAMES.get(slug, ""),
-                "description": "",
-                "source": "forum_memberships.csv (see README: sources per membership)",
-            }
-            for slug, name in sorted({(r["forum"], r["forum_name"]) for r in rows})
-        ],
+        rows=without_staff_names(Forum, forum_rows, key=["slug"], fields=NAME_FIELDS),
         reason=REASON,
         stats=stats,
     )

@@ -1,6 +1,8 @@
 """The countries: ISO codes and names (pycountry), lifespans, former names and successions."""
 
 import datetime
+import functools
+import gettext
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -9,12 +11,21 @@ import pycountry
 
 from countries.choices import CountryKind
 from countries.models import Country, CountryFormerName, CountrySuccession
-from countries.reference.files import DATA_DIR, REASON, parse_date, read_csv
+from countries.reference.files import DATA_DIR, REASON, parse_date, read_csv, read_names, without_staff_names
 from countries.signals import counting_changed
 from ottawa_tracker.sync import sync_rows
 
 PYCOUNTRY = f"pycountry {pycountry.__version__ if hasattr(pycountry, '__version__') else ''}"
 ISO_SOURCE = "ISO 3166-1 codes and names from the pycountry package"
+# The UN's short names in French and Spanish where they differ from ISO's (data/names/README.md).
+UN_NAMES_FILE = "names/countries_un.csv"
+NAME_FIELDS = ("name_fr", "name_es")
+
+
+@functools.cache
+def _catalogue(domain: str, language: str) -> gettext.NullTranslations:
+    """pycountry's own translation of ISO 3166 (`iso3166-1`, `iso3166-3`) into a language."""
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
 
 def short_name(record) -> str:
@@ -35,7 +46,50 @@ def short_name(record) -> str:
     return name
 
 
+def translated_short_name(record, language: str, domain: str = "iso3166-1") -> str:
+    """The short name of an ISO record in `language` from pycountry's catalogue, read as `short_name` reads
+    the English: the common name where ISO gives one (`Bolivie`), else the name, put the right way round
+    where the catalogue inverts it (`Moldova, République de` reads `République de Moldova`).
+
+    The catalogue's msgids are the English `name`, `common_name` and `official_name`.
+    """
+    catalogue = _catalogue(domain, language)
+    known = getattr(catalogue, "_catalog", {})
+    common = getattr(record, "common_name", None)
+    if common and common in known:
+        return catalogue.gettext(common)
+    name = catalogue.gettext(record.name)
+    if domain == "iso3166-3":
+        return name.split(",")[0]
+    if ", " not in name:
+        return name
+    official = getattr(record, "official_name", "") or ""
+    if official and official in known and ", " not in catalogue.gettext(official):
+        return catalogue.gettext(official)
+    head, tail = name.split(", ", 1)
+    if not tail.endswith((" de", " d'", " du", " del")):
+        return name
+    space = "" if tail.endswith("'") else " "
+    return f"{tail[0].upper()}{tail[1:]}{space}{head}"
+
+
 def countries_rows(data_dir: Path) -> Iterable[dict]:
+    """Every country as the loader writes it, its French and Spanish names the UN's where the names file
+    gives them, else pycountry's."""
+    un_names = {row["iso3"]: row for row in read_names("countries_un.csv", data_dir)}
+    for row in _countries_rows(data_dir):
+        record = pycountry.countries.get(alpha_3=row["iso3"])
+        domain = "iso3166-1"
+        if record is None:
+            record, domain = pycountry.historic_countries.get(alpha_3=row["iso3"]), "iso3166-3"
+        un = un_names.get(row["iso3"], {})
+        for field in NAME_FIELDS:
+            language = field.removeprefix("name_")
+            row[field] = un.get(field) or (translated_short_name(record, language, domain) if record else "")
+        yield row
+
+
+def _countries_rows(data_dir: Path) -> Iterable[dict]:
     un_members = {row["iso3"] for row in read_csv("un_regional_groups.csv", data_dir)}
     others = {row["iso3"] for row in read_csv("non_member_participants.csv", data_dir)}
     lifespans = {row["iso3"]: row for row in read_csv("state_lifespans.csv", data_dir)}
@@ -93,7 +147,8 @@ def _former_state_name(record) -> str:
 
 def reference_countries_load(stats: Counter, data_dir: Path = DATA_DIR) -> None:
     """Countries with their codes, lifespans, former names and successions."""
-    countries = sync_rows(Country, key=["iso3"], rows=countries_rows(data_dir), reason=REASON, stats=stats)
+    rows = without_staff_names(Country, countries_rows(data_dir), key=["iso3"], fields=NAME_FIELDS)
+    countries = sync_rows(Country, key=["iso3"], rows=rows, reason=REASON, stats=stats)
     by_iso3 = {k[0]: v for k, v in countries.items()}
     by_m49 = {c.m49: c for c in by_iso3.values() if c.m49 and c.valid_until is None and c.kind == CountryKind.STATE}
 

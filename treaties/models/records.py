@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from countries.models import Country
+from countries.models import Country, localized, name_field
 from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
 from ottawa_tracker.versioning import version_field
 from treaties.choices import (
@@ -30,7 +30,11 @@ class Treaty(models.Model):
 
     slug = models.SlugField(max_length=50, unique=True)
     short_name = models.CharField(max_length=100)
+    short_name_fr = name_field(100, "fr", "short name")
+    short_name_es = name_field(100, "es", "short name")
     title = models.CharField(max_length=400)
+    title_fr = name_field(400, "fr", "title")
+    title_es = name_field(400, "es", "title")
     adopted = models.DateField(null=True, blank=True)
     opened_for_signature = models.DateField(null=True, blank=True)
     entry_into_force = models.DateField(null=True, blank=True, help_text="The treaty's own entry into force.")
@@ -121,6 +125,15 @@ class Treaty(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("treaties:treaty_detail", kwargs={"slug": self.slug})
+
+    @property
+    def local_short_name(self) -> str:
+        """The short name in the active language (the official French or Spanish one), else English."""
+        return localized(self, "short_name")
+
+    @property
+    def local_title(self) -> str:
+        return localized(self, "title")
 
     def clean(self) -> None:
         """The treaty's own dates in order, a visible source, and no recorded act left outside them."""

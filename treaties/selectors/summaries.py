@@ -6,6 +6,7 @@ wrote, or, for a treaty never computed, the events themselves (cached).
 
 import datetime
 import functools
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,10 +15,19 @@ from django.db import connection
 from django.db.models import BooleanField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from countries.choices import MembershipRole
-from countries.models import Country, Forum, ForumMembership, Region, RegionAssignment, RegionScheme
-from countries.selectors import country_lineage_map
+from countries.models import (
+    Country,
+    Forum,
+    ForumMembership,
+    Region,
+    RegionAssignment,
+    RegionScheme,
+    name_language,
+)
+from countries.selectors import country_lineage_map, names_in_language
 from ottawa_tracker.cache import cached
 from treaties.models import Summary, SummaryMark, SummarySpan, Treaty
 from treaties.selectors.status_rows import treaty_status_rows
@@ -49,13 +59,17 @@ class SummaryRow(Counts):
 
     The figures (and `parties`, `on_board_share`) are those of `Counts`. `region` and `forum`
     are None for the world and for a scheme's "no region" row (whose `label` says so); they
-    carry the id, name and slug the summary was computed with. `computed_at` is None when the
+    carry the id, name and slug the summary was computed with. `label` is the name in the
+    active language (the region's or forum's French or Spanish name, read by its id when the
+    page is in French or Spanish), `label_en` the English name stored with the summary, which
+    CSV files and the API print whatever the language. `computed_at` is None when the
     row was computed on demand; `pending` says a recompute is waiting, so the figures may not
     show the latest changes yet.
     """
 
     key: str
     label: str
+    label_en: str
     date: datetime.date
     count: str
     scheme: RegionScheme | None
@@ -145,8 +159,18 @@ def summary_time_series(
         .order_by("date", "label")
         .values_list("date", *_COLUMNS, "computed_at")
     )
+    stored = list(stored)
+    local = _local_names([values[1:-1] for values in stored])
     return [
-        _row(values[1:-1], on=values[0], count=count, scheme=scheme, computed_at=values[-1], pending=freshness.pending)
+        _row(
+            values[1:-1],
+            on=values[0],
+            count=count,
+            scheme=scheme,
+            computed_at=values[-1],
+            pending=freshness.pending,
+            local=local,
+        )
         for values in stored
     ]
 
@@ -188,7 +212,7 @@ def panel_time_series(
     kept = [
         (key, rows) for key, rows in by_key.items() if not (rows[0].is_no_region and not any(r.countries for r in rows))
     ]
-    kept.sort(key=lambda item: (item[1][-1].is_no_region, item[1][-1].label.casefold(), item[0]))
+    kept.sort(key=lambda item: (item[1][-1].is_no_region, name_order(item[1][-1].label), item[0]))
     return dict(kept)
 
 
@@ -209,7 +233,12 @@ def _stored_series(
         .order_by("date", "label")
         .values_list("date", *_COLUMNS, "computed_at", "mark_pending")
     )
-    return [_row(v[1:-2], on=v[0], count=count, scheme=scheme, computed_at=v[-2], pending=bool(v[-1])) for v in values]
+    values = list(values)
+    local = _local_names([v[1:-2] for v in values])
+    return [
+        _row(v[1:-2], on=v[0], count=count, scheme=scheme, computed_at=v[-2], pending=bool(v[-1]), local=local)
+        for v in values
+    ]
 
 
 def summary_panel_from_events(*, treaty: Treaty, panel: str, on: datetime.date, count: str) -> list[PanelValues]:
@@ -334,24 +363,59 @@ def _row(
     scheme: RegionScheme | None = None,
     computed_at: datetime.datetime | None,
     pending: bool,
+    local: dict[str, dict[str, str]],
 ) -> SummaryRow:
     key, region_id, forum_id, label, slug = values[:5]
+    names = local.get(key, {})
     return SummaryRow(
         *values[5:],
         key=key,
-        label=label,
+        label=names.get("label", label),
+        label_en=label,
         date=on,
         count=count,
         scheme=scheme,
-        region=None if region_id is None else Region(pk=region_id, scheme=scheme, name=label, slug=slug),
-        forum=None if forum_id is None else Forum(pk=forum_id, name=label, slug=slug),
+        region=None
+        if region_id is None
+        else Region(pk=region_id, scheme=scheme, name=label, slug=slug, **names.get("fields", {})),
+        forum=None if forum_id is None else Forum(pk=forum_id, name=label, slug=slug, **names.get("fields", {})),
         computed_at=computed_at,
         pending=pending,
     )
 
 
+def _local_names(values: Iterable[PanelValues]) -> dict[str, dict]:
+    """The groupings' names in the active language by grouping key; {} in English, with no query.
+
+    Summaries store the English name; a page in French or Spanish reads the regions' or forums'
+    names by id (one query: a panel holds regions or forums), so a staff edit shows without a recompute.
+    """
+    language = name_language()
+    if language is None:
+        return {}
+    local: dict[str, dict] = {}
+    ids: dict[type, set[int]] = {Region: set(), Forum: set()}
+    for key, region_id, forum_id, label, _slug in (v[:5] for v in values):
+        if region_id is not None or forum_id is not None:
+            ids[Region if region_id is not None else Forum].add(region_id or forum_id)
+        else:  # the world, a scheme's "no region": the catalogue's words
+            local[key] = {"label": gettext(label)}
+    for model, prefix in ((Region, "region"), (Forum, "forum")):
+        for pk, name in names_in_language(model, ids[model], language).items() if ids[model] else ():
+            local[f"{prefix}:{pk}"] = {"fields": {f"name_{language}": name}, **({"label": name} if name else {})}
+    return local
+
+
 def _rows(values: Iterable[PanelValues], **kwargs) -> list[SummaryRow]:
-    """Rows in display order (by name, "no region" last), leaving out an empty "no region" row."""
-    rows = [_row(v, **kwargs) for v in values]
+    """Rows in display order (by name in the active language, "no region" last), leaving out an empty
+    "no region" row."""
+    values = list(values)
+    local = _local_names(values)
+    rows = [_row(v, local=local, **kwargs) for v in values]
     rows = [row for row in rows if not (row.is_no_region and row.countries == 0)]
-    return sorted(rows, key=lambda row: (row.is_no_region, row.label.casefold(), row.key))
+    return sorted(rows, key=lambda row: (row.is_no_region, name_order(row.label), row.key))
+
+
+def name_order(name: str) -> str:
+    """A name's place in alphabetical order in any of the languages: accents aside (África before Américas)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
