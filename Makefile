@@ -8,11 +8,12 @@ PORT ?= 8000
 # or from .secret_key, generated once and git-ignored.
 WITH_KEY := SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key)}"
 
-.PHONY: run test lint format worker bench clean backup restore
+.PHONY: run test lint format worker bench clean backup restore messages
 
 run: $(VENV)/.runtime .secret_key
 	$(WITH_KEY) $(MANAGE) migrate --noinput
 	$(WITH_KEY) $(MANAGE) load_reference_data
+	$(BIN)/pybabel compile --directory locale --domain django --statistics
 	$(WITH_KEY) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(WITH_KEY) PORT=$(PORT) BIN=$(BIN) ./bin/serve
 
@@ -28,6 +29,14 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The French and Spanish catalogues (locale/): collect the marked strings (needs gettext: apt-get install
+# gettext), then translate the new entries in locale/*/LC_MESSAGES/django.po and run it again to compile.
+MAKEMESSAGES_ARGS := --locale fr --locale es --add-location file --ignore .venv --ignore tests --ignore bench \
+	--ignore staticfiles --ignore test-artifacts
+messages: $(VENV)/.runtime
+	SECRET_KEY=messages $(MANAGE) makemessages $(MAKEMESSAGES_ARGS)
+	$(BIN)/pybabel compile --directory locale --domain django --statistics
 
 worker: $(VENV)/.runtime .secret_key
 	$(WITH_KEY) $(BIN)/celery -A ottawa_tracker worker --beat --loglevel INFO --concurrency 2

@@ -1,21 +1,22 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CountryKind(models.TextChoices):
-    STATE = "state", "State"
-    TERRITORY = "territory", "Territory"
-    ORGANISATION = "organisation", "International organisation"
+    STATE = "state", _("State")
+    TERRITORY = "territory", _("Territory")
+    ORGANISATION = "organisation", _("International organisation")
 
 
 class MembershipRole(models.TextChoices):
-    MEMBER = "member", "Member"
-    OBSERVER = "observer", "Observer"
-    PARTNER = "partner", "Partner"
+    MEMBER = "member", _("Member")
+    OBSERVER = "observer", _("Observer")
+    PARTNER = "partner", _("Partner")
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Exact day"
-    MONTH = "month", "Month known"
-    YEAR = "year", "Year known"
-    ON_OR_BEFORE = "on_or_before", "On or before"
-    UNKNOWN = "unknown", "Unknown"
+    DAY = "day", _("Exact day")
+    MONTH = "month", _("Month known")
+    YEAR = "year", _("Year known")
+    ON_OR_BEFORE = "on_or_before", _("On or before")
+    UNKNOWN = "unknown", _("Unknown")

@@ -190,13 +190,14 @@ post_delete.connect(_row_written, dispatch_uid="http_cache_row_deleted")
 
 
 def _language(request: HttpRequest) -> str:
-    """The language the page will be rendered in, known before LocaleMiddleware runs (no database)."""
-    language = getattr(request, "LANGUAGE_CODE", None)
-    if language:
-        return language
-    if settings.USE_I18N and "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE:
-        return translation.get_language_from_request(request)
-    return settings.LANGUAGE_CODE
+    """The language the page will be rendered in, known before LocaleMiddleware runs (no database).
+
+    The URL's prefix alone decides it for every page this cache stores (ottawa_tracker/i18n.url_language): `/` with
+    Accept-Language: fr is English, so it shares its entry with every other `/`, never with `/fr/`.
+    """
+    if not settings.USE_I18N:
+        return settings.LANGUAGE_CODE
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def page_key(request: HttpRequest) -> str:

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # Public pages from the cache, ETag and 304s; above sessions, so a hit makes no query (see "Caching" below).
     "ottawa_tracker.http_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware, with the admin in the user's language (ottawa_tracker/i18n.py).
+    "ottawa_tracker.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,7 +115,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
-LANGUAGE_CODE = "en-gb"
+# Languages (issue 16): English at today's unprefixed URLs, French and Spanish under /fr/ and /es/
+# (ottawa_tracker/urls.py, i18n_patterns); the admin follows the user's language (ottawa_tracker/i18n.py).
+# "en" keeps British formats (d/m/Y input, "3 Dec 1997"): ottawa_tracker/formats/en/formats.py.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ottawa_tracker.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -69,3 +69,20 @@ def viewer_client(viewer) -> Client:
     client = Client()
     client.force_login(viewer)
     return client
+
+
+def pytest_configure(config):
+    """Compile the French and Spanish catalogues (git-ignored .mo files) before any test translates a string.
+
+    Babel's compiler, as `make run` uses: the tests need no gettext installed (issue 16).
+    """
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parents[1] / "locale").glob("*/LC_MESSAGES/django.po"):
+        with po.open("rb") as source:
+            catalogue = read_po(source)
+        with po.with_suffix(".mo").open("wb") as target:
+            write_mo(target, catalogue)

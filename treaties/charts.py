@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,8 @@ def _step_chart(
 def states_parties_series(rows: Sequence[Any]) -> list[Series]:
     """The overview's two lines for one group: States Parties, and states on board."""
     return [
-        Series("States Parties (including those leaving)", PARTIES_COLOUR, [(r.date, r.parties) for r in rows]),
-        Series("On board", ON_BOARD_COLOUR, [(r.date, r.on_board) for r in rows], dash="8 4"),
+        Series(_("States Parties (including those leaving)"), PARTIES_COLOUR, [(r.date, r.parties) for r in rows]),
+        Series(_("On board"), ON_BOARD_COLOUR, [(r.date, r.on_board) for r in rows], dash="8 4"),
     ]
 
 

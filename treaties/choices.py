@@ -1,37 +1,38 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EventKind(models.TextChoices):
-    SIGNATURE = "signature", "Signature"
-    RATIFICATION = "ratification", "Ratification"
-    ACCEPTANCE = "acceptance", "Acceptance"
-    APPROVAL = "approval", "Approval"
-    ACCESSION = "accession", "Accession"
-    SUCCESSION = "succession", "Succession"
-    WITHDRAWAL_NOTICE = "withdrawal_notice", "Withdrawal notified"
-    WITHDRAWAL_EFFECTIVE = "withdrawal_effective", "Withdrawal took effect"
+    SIGNATURE = "signature", _("Signature")
+    RATIFICATION = "ratification", _("Ratification")
+    ACCEPTANCE = "acceptance", _("Acceptance")
+    APPROVAL = "approval", _("Approval")
+    ACCESSION = "accession", _("Accession")
+    SUCCESSION = "succession", _("Succession")
+    WITHDRAWAL_NOTICE = "withdrawal_notice", _("Withdrawal notified")
+    WITHDRAWAL_EFFECTIVE = "withdrawal_effective", _("Withdrawal took effect")
     # A government says it will leave but has deposited nothing (a decree, a "suspension"): political, not
     # legal. Not on board from its date; the legal status is unchanged (treaties/status.py).
-    WITHDRAWAL_ANNOUNCED = "withdrawal_announced", "Withdrawal announced"
-    STANCE = "stance", "Stance"
-    UNGA_VOTE = "unga_vote", "UN General Assembly vote"
-    EXPORT_MORATORIUM = "export_moratorium", "Export moratorium"
-    PRODUCTION_HALTED = "production_halted", "Production halted"
-    STOCKPILE_DESTROYED = "stockpile_destroyed", "Stockpile destroyed"
+    WITHDRAWAL_ANNOUNCED = "withdrawal_announced", _("Withdrawal announced")
+    STANCE = "stance", _("Stance")
+    UNGA_VOTE = "unga_vote", _("UN General Assembly vote")
+    EXPORT_MORATORIUM = "export_moratorium", _("Export moratorium")
+    PRODUCTION_HALTED = "production_halted", _("Production halted")
+    STOCKPILE_DESTROYED = "stockpile_destroyed", _("Stockpile destroyed")
     # Acts the depositary records beside a State's signature or consent (DESIGN.md, "More kinds of record").
-    PROVISIONAL_APPLICATION = "provisional_application", "Provisional application"
-    DECLARATION = "declaration", "Declaration"
-    RESERVATION = "reservation", "Reservation"
-    OBJECTION = "objection", "Objection"
-    TERRITORIAL_APPLICATION = "territorial_application", "Territorial application"
+    PROVISIONAL_APPLICATION = "provisional_application", _("Provisional application")
+    DECLARATION = "declaration", _("Declaration")
+    RESERVATION = "reservation", _("Reservation")
+    OBJECTION = "objection", _("Objection")
+    TERRITORIAL_APPLICATION = "territorial_application", _("Territorial application")
     # What a State did about one of the treaty's obligations (treaties/obligations.py); the obligation's
     # slug is the value. An extension carries its new deadline in `effective_date`.
-    OBLIGATION_MET = "obligation_met", "Obligation met"
-    DEADLINE_EXTENDED = "deadline_extended", "Deadline extended"
-    OBLIGATION_NOT_APPLICABLE = "obligation_not_applicable", "Obligation not applicable"
+    OBLIGATION_MET = "obligation_met", _("Obligation met")
+    DEADLINE_EXTENDED = "deadline_extended", _("Deadline extended")
+    OBLIGATION_NOT_APPLICABLE = "obligation_not_applicable", _("Obligation not applicable")
     # The research reports the deadline passed unmet (ottawa_article4.csv `missed`): dated on the deadline,
     # it says the State owed the obligation, where the record of the others is partial.
-    DEADLINE_MISSED = "deadline_missed", "Deadline missed (reported)"
+    DEADLINE_MISSED = "deadline_missed", _("Deadline missed (reported)")
 
 
 CONSENT_KINDS = frozenset(
@@ -110,12 +111,12 @@ VALUE_MAX_LENGTH = 200
 
 
 class LegalStatus(models.TextChoices):
-    STATE_PARTY = "state_party", "State party"
-    CONSENTED_NOT_IN_FORCE = "consented_not_in_force", "Consented, not yet in force"
-    SIGNATORY = "signatory", "Signatory"
-    WITHDRAWAL_PENDING = "withdrawal_pending", "Withdrawal pending"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    NON_SIGNATORY = "non_signatory", "Non-signatory"
+    STATE_PARTY = "state_party", _("State party")
+    CONSENTED_NOT_IN_FORCE = "consented_not_in_force", _("Consented, not yet in force")
+    SIGNATORY = "signatory", _("Signatory")
+    WITHDRAWAL_PENDING = "withdrawal_pending", _("Withdrawal pending")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    NON_SIGNATORY = "non_signatory", _("Non-signatory")
 
 
 # Column order of every summary and export.
@@ -132,51 +133,51 @@ STATUS_ORDER = (
 class CountBasis(models.TextChoices):
     """Whether a state counts as a party from entry into force (the default) or from deposit."""
 
-    IN_FORCE = "in_force", "from entry into force"
-    DEPOSIT = "deposit", "from deposit of the instrument"
+    IN_FORCE = "in_force", _("from entry into force")
+    DEPOSIT = "deposit", _("from deposit of the instrument")
 
 
 class Stance(models.TextChoices):
-    SUPPORTER = "supporter", "Supporter"
-    UNDECIDED = "undecided", "Undecided"
-    OPPOSED = "opposed", "Opposed"
+    SUPPORTER = "supporter", _("Supporter")
+    UNDECIDED = "undecided", _("Undecided")
+    OPPOSED = "opposed", _("Opposed")
 
 
 class PeriodUnit(models.TextChoices):
     """How a treaty counts the delay before entry into force or withdrawal for one state."""
 
-    DAYS = "days", "days after the act (the Nth day following)"
-    MONTHS = "months", "months after the act (same day of the month)"
-    MONTH_START = "month_start", "first day of the Nth month after the act"
+    DAYS = "days", _("days after the act (the Nth day following)")
+    MONTHS = "months", _("months after the act (same day of the month)")
+    MONTH_START = "month_start", _("first day of the Nth month after the act")
 
 
 class DatePrecision(models.TextChoices):
     """How precisely an event's date is known (DESIGN.md, "Date precision")."""
 
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
 
 
 class ObligationClock(models.TextChoices):
     """How an obligation's deadline is counted (DESIGN.md, "Obligations, as data")."""
 
-    AFTER_ENTRY_INTO_FORCE = "after_entry_into_force", "a period after entry into force for the State"
-    YEARLY = "yearly", "every year on a calendar date"
+    AFTER_ENTRY_INTO_FORCE = "after_entry_into_force", _("a period after entry into force for the State")
+    YEARLY = "yearly", _("every year on a calendar date")
 
 
 class ObligationState(models.TextChoices):
     """Where one State stands on one obligation on a date (treaties/obligations.py)."""
 
-    PENDING = "pending", "Pending"
-    EXTENDED = "extended", "Extended"
-    MET = "met", "Met"
-    MET_LATE = "met_late", "Met late"
-    OVERDUE = "overdue", "Overdue"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    PENDING = "pending", _("Pending")
+    EXTENDED = "extended", _("Extended")
+    MET = "met", _("Met")
+    MET_LATE = "met_late", _("Met late")
+    OVERDUE = "overdue", _("Overdue")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
     # Past due and nothing recorded about it, where the obligation's record is partial
     # (`Obligation.complete_record` unticked): the data cannot say met or overdue.
-    UNRECORDED = "unrecorded", "Past due, not recorded"
+    UNRECORDED = "unrecorded", _("Past due, not recorded")
 
 
 OBLIGATION_STATE_ORDER = tuple(ObligationState)

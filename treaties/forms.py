@@ -3,6 +3,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ottawa_tracker.csvio import unneutralise
 from treaties.choices import (
@@ -29,19 +31,21 @@ class AsOfForm(forms.Form):
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="YYYY-MM-DD; today when blank.",
+        label=gettext_lazy("Date"),
+        help_text=gettext_lazy("YYYY-MM-DD; today when blank."),
     )
     count = forms.ChoiceField(
         required=False,
         choices=CountBasis.choices,
-        label="Count parties",
-        help_text="From entry into force (default) or from deposit of the instrument.",
+        label=gettext_lazy("Count parties"),
+        help_text=gettext_lazy("From entry into force (default) or from deposit of the instrument."),
     )
 
     def clean_date(self) -> datetime.date:
         value = self.cleaned_data.get("date") or timezone.localdate()
         if not EARLIEST <= value <= LATEST:
-            raise forms.ValidationError(f"Choose a date between {EARLIEST} and {LATEST}.")
+            message = _("Choose a date between %(earliest)s and %(latest)s.")
+            raise forms.ValidationError(message % {"earliest": EARLIEST, "latest": LATEST})
         return value
 
     def clean_count(self) -> str:
@@ -70,7 +74,9 @@ class SharedDateField(_Shared, forms.DateField):
 
 def _date_field(*, required: bool) -> forms.DateField:
     return SharedDateField(
-        required=required, input_formats=ISO_DATE, error_messages={"invalid": "Not a date written YYYY-MM-DD."}
+        required=required,
+        input_formats=ISO_DATE,
+        error_messages={"invalid": gettext_lazy("Not a date written YYYY-MM-DD.")},
     )
 
 
@@ -242,12 +248,14 @@ class VotesForm(forms.Form):
     """The votes page's and votes.csv's `scheme` (the regions to split by; UN M49 when blank) and `year`
     (the latest vote when blank): one form for both, so the file is the page."""
 
-    scheme = forms.ChoiceField(required=False, label="Regions")
-    year = forms.IntegerField(required=False, min_value=EARLIEST.year, max_value=LATEST.year, label="Year")
+    scheme = forms.ChoiceField(required=False, label=gettext_lazy("Regions"))
+    year = forms.IntegerField(
+        required=False, min_value=EARLIEST.year, max_value=LATEST.year, label=gettext_lazy("Year")
+    )
 
     def __init__(self, data, *, schemes: list[tuple[str, str]]):
         super().__init__(data)
         self.fields["scheme"].choices = schemes
-        self.fields["scheme"].error_messages["invalid_choice"] = (
-            f"Choose one of the region schemes: {', '.join(slug for slug, _ in schemes)}."
-        )
+        self.fields["scheme"].error_messages["invalid_choice"] = _("Choose one of the region schemes: %(slugs)s.") % {
+            "slugs": ", ".join(slug for slug, _label in schemes)
+        }

@@ -29,6 +29,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from treaties.choices import STATUS_ORDER, LegalStatus
 from treaties.presentation import MapShape
@@ -169,23 +170,25 @@ def status_map_svg(*, shapes: list[MapShape], on: datetime.date, count: str, tre
     """The SVG document: one linked, titled shape per country, filled by its status on `on`."""
     query = urlencode({"date": on.isoformat(), "count": count})
     paths_by_code = world_shapes()
+    map_title = _("%(treaty)s: status of each country on %(date)s") % {"treaty": treaty_name, "date": on.isoformat()}
     # No <style> element: the Content-Security-Policy allows styles only from files on this site. Fills
     # are presentation attributes; the outline and its hover/focus change come from static/css/map.css.
     parts = [
         f'<?xml-stylesheet href="{escape(static("css/map.css"))}" type="text/css"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{VIEWBOX}" role="img" aria-labelledby="map-title">',
-        f'<title id="map-title">{escape(treaty_name)}: status of each country on {on.isoformat()}</title>',
+        f'<title id="map-title">{escape(map_title)}</title>',
     ]
     for shape in shapes:
         paths = paths_by_code[shape.code]
         name = shape.country.name if shape.country else shape.code.upper()
         if shape.row is None:
-            title = f"<title>{escape(name)}: not counted on this date</title>"
+            not_counted = _("%(name)s: not counted on this date") % {"name": name}
+            title = f"<title>{escape(not_counted)}</title>"
             parts.append(f'<g class="s-none" fill="{NOT_COUNTED}" data-iso2="{shape.code}">{title}{paths}</g>')
             continue
         label = f"{name}: {shape.row.status.status_label}"
         if shape.row.country.pk != shape.country.pk:
-            label += f" (as part of {shape.row.country.name})"
+            label += " " + _("(as part of %(name)s)") % {"name": shape.row.country.name}
         href = reverse("treaties:country_detail", kwargs={"iso3": shape.row.country.iso3}) + "?" + query
         # Out of the tab order (tabindex -1): about 185 shapes would be as many tab stops before the next link.
         # The map is one stop (its <object> on the page); the status table is its keyboard alternative.

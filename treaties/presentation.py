@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from django.utils.translation import gettext_lazy as _
+
 from countries.choices import MembershipRole
 from countries.models import Country
 from countries.selectors import country_stand_ins
@@ -73,15 +75,15 @@ DEFAULT_SORT = "country"
 
 # How the sort menu names each column's two orders: key → (column, ascending, descending).
 SORT_LABELS = {
-    "country": ("Country", "A to Z", "Z to A"),
-    "role": ("Role", "members first", "partners first"),
-    "status": ("Status", "States Parties first", "non-signatories first"),
-    "on_board": ("On board", "not on board first", "on board first"),
-    "stance": ("Stance", "supporters first", "opposed first"),
-    "signature": ("Signature", "earliest first", "latest first"),
-    "consent": ("Consent", "earliest first", "latest first"),
-    "in_force": ("Entry into force", "earliest first", "latest first"),
-    "withdrawal": ("Withdrawal", "earliest first", "latest first"),
+    "country": (_("Country"), _("A to Z"), _("Z to A")),
+    "role": (_("Role"), _("members first"), _("partners first")),
+    "status": (_("Status"), _("States Parties first"), _("non-signatories first")),
+    "on_board": (_("On board"), _("not on board first"), _("on board first")),
+    "stance": (_("Stance"), _("supporters first"), _("opposed first")),
+    "signature": (_("Signature"), _("earliest first"), _("latest first")),
+    "consent": (_("Consent"), _("earliest first"), _("latest first")),
+    "in_force": (_("Entry into force"), _("earliest first"), _("latest first")),
+    "withdrawal": (_("Withdrawal"), _("earliest first"), _("latest first")),
 }
 
 
@@ -112,9 +114,9 @@ def sort_status_rows(rows: Sequence[R], sort: str) -> list[R]:
 # What a status table can be narrowed to (`?show=`): URL value → label. The default shows every row.
 SHOW_ALL = "all"
 SHOW_CHOICES = {
-    SHOW_ALL: "All",
-    "on_board": "On board",
-    "not_on_board": "Not on board",
+    SHOW_ALL: _("All"),
+    "on_board": _("On board"),
+    "not_on_board": _("Not on board"),
     **{str(status): LegalStatus(status).label for status in STATUS_ORDER},
 }
 # The ones offered as one-click links above the table.

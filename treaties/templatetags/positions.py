@@ -6,8 +6,9 @@ query (`treaties.selectors.votes.latest_positions`) whatever the number of rows.
 """
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
-from treaties.choices import EventKind
+from treaties.choices import EventKind, Stance
 from treaties.selectors.votes import Positions, latest_positions
 
 register = template.Library()
@@ -37,10 +38,39 @@ def moratorium_count(positions: dict, rows) -> dict:
 
 # An export moratorium's value in words: national policy on the treaty's subject, not an act under it.
 POLICY_LABELS = {
-    "comprehensive": "comprehensive export moratorium",
-    "limited": "limited export moratorium",
-    "de_facto": "no exports (de facto)",
+    "comprehensive": _("comprehensive export moratorium"),
+    "limited": _("limited export moratorium"),
+    "de_facto": _("no exports (de facto)"),
 }
+# A General Assembly vote's value in words, as the tables print it (the stored values are English codes).
+VOTE_LABELS = {"yes": _("yes"), "no": _("no"), "abstain": _("abstain"), "absent": _("absent")}
+
+
+@register.filter
+def kind_word(kind: str) -> str:
+    """A kind of act as a word in a sentence or a cell: "ratification", "adhésion" (the code for an unknown one).
+
+    The status tables print the consent's kind beside its date; the codes are the English words in lower case.
+    """
+    try:
+        return str(EventKind(kind).label).lower()
+    except ValueError:
+        return kind
+
+
+@register.filter
+def stance_word(stance: str) -> str:
+    """A declared stance as a word: "supporter", "partisan", "partidario" (the code for an unknown one)."""
+    try:
+        return str(Stance(stance).label).lower()
+    except ValueError:
+        return stance
+
+
+@register.filter
+def vote_word(value: str) -> str:
+    """A General Assembly vote as a word: "yes", "pour", "a favor" (the value itself for an unknown one)."""
+    return str(VOTE_LABELS.get(value, value))
 
 
 @register.filter

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from countries.models import Region, RegionScheme
 from ottawa_tracker.csvio import csv_response, export_filename
@@ -52,7 +54,7 @@ KEPT_CHARS = 200
 
 
 def bad_request(
-    request: HttpRequest, errors: dict, *, form: forms.Form | None = None, fields: Sequence[str] = (), submit="Show"
+    request: HttpRequest, errors: dict, *, form: forms.Form | None = None, fields: Sequence[str] = (), submit: str = ""
 ) -> HttpResponse:
     """A 400 page that says which parameter was wrong and why; messages may repeat the input, so they are cut short.
 
@@ -66,6 +68,7 @@ def bad_request(
     }
     context = {"errors": shown}
     if form is not None:
+        submit = submit or pgettext("button", "Show")
         context |= correction_context(request, form, fields=fields or list(errors), submit=submit)
     return render(request, "400.html", context, status=400)
 
@@ -187,7 +190,7 @@ class EventFilterMixin:
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.filterset = StatusEventFilterSet(request.GET, queryset=status_event_list())
         if not self.filterset.is_valid():
-            return bad_request(request, self.filterset.errors, form=self.filterset.form, submit="Filter")
+            return bad_request(request, self.filterset.errors, form=self.filterset.form, submit=_("Filter"))
         return super().dispatch(request, *args, **kwargs)
 
     def filter_context(self) -> dict:
@@ -198,17 +201,17 @@ class EventFilterMixin:
 class StatusTableForm(forms.Form):
     """A status table's order (`sort`: a column, `-` to reverse) and filter (`show`); blank: the default."""
 
-    sort = forms.ChoiceField(label="Sort by", required=False)
-    show = forms.ChoiceField(label="Show", required=False, choices=list(SHOW_CHOICES.items()))
+    sort = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False)
+    show = forms.ChoiceField(label=pgettext_lazy("filter", "Show"), required=False, choices=list(SHOW_CHOICES.items()))
 
     def __init__(self, data, *, role: bool = False):
         super().__init__(data)
         sort, show = self.fields["sort"], self.fields["show"]
         sort.choices = status_sort_choices(role=role)
-        sort.error_messages["invalid_choice"] = (
-            f"Sort by one of: {', '.join(status_sorts(role=role))} (with - to reverse)."
-        )
-        show.error_messages["invalid_choice"] = f"Show one of: {', '.join(SHOW_CHOICES)}."
+        sort.error_messages["invalid_choice"] = _("Sort by one of: %(keys)s (with - to reverse).") % {
+            "keys": ", ".join(status_sorts(role=role))
+        }
+        show.error_messages["invalid_choice"] = _("Show one of: %(keys)s.") % {"keys": ", ".join(SHOW_CHOICES)}
 
 
 class StatusTableMixin:
@@ -230,7 +233,7 @@ class StatusTableMixin:
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.table_form = StatusTableForm(request.GET, role=self.table_role)
         if not self.table_form.is_valid():
-            return bad_request(request, self.table_form.errors, form=self.table_form, submit="Apply")
+            return bad_request(request, self.table_form.errors, form=self.table_form, submit=_("Apply"))
         self.sort = self.table_form.cleaned_data["sort"] or DEFAULT_SORT
         self.show = self.table_form.cleaned_data["show"] or SHOW_ALL
         return super().dispatch(request, *args, **kwargs)

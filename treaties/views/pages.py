@@ -7,6 +7,7 @@ from csp.decorators import csp_replace
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.gzip import gzip_page
@@ -86,10 +87,13 @@ class HomeView(TreatyChoiceMixin, TemplateView):
             "legend": status_legend(world),
             "chart": time_series_svg(
                 series=[
-                    Series("States Parties", COLOURS[LegalStatus.STATE_PARTY], [(r.date, r.parties) for r in series]),
-                    Series("On board", "#0b5cad", [(r.date, r.on_board) for r in series]),
+                    Series(
+                        _("States Parties"), COLOURS[LegalStatus.STATE_PARTY], [(r.date, r.parties) for r in series]
+                    ),
+                    Series(_("On board"), "#0b5cad", [(r.date, r.on_board) for r in series]),
                 ],
-                title=f"{treaty.short_name}: States Parties and states on board over time, counted {self.count_label}",
+                title=_("%(treaty)s: States Parties and states on board over time, counted %(count)s")
+                % {"treaty": treaty.short_name, "count": self.count_label},
             ),
             "yearly": [r for r in series if (r.date.month, r.date.day) == (12, 31) or r is series[-1]],
             "latest": latest_events(treaty=treaty, on=self.on),
@@ -169,8 +173,12 @@ class RegionDetailView(TreatyChoiceMixin, StatusTableMixin, TemplateView):
             "counts": status_counts(row.status for row in rows),
             "over_time": over_time(
                 region_time_series(treaty=self.treaty, count=self.count, scheme=scheme, region=region),
-                title=f"{region.name if region else 'In no region'}: States Parties and states on board "
-                f"the {self.treaty.short_name} over time, counted {self.count_label}",
+                title=_("%(group)s: States Parties and states on board the %(treaty)s over time, counted %(count)s")
+                % {
+                    "group": region.name if region else _("In no region"),
+                    "treaty": self.treaty.short_name,
+                    "count": self.count_label,
+                },
             ),
         }
 
@@ -197,8 +205,10 @@ class ForumDetailView(TreatyChoiceMixin, StatusTableMixin, TemplateView):
             "counts": status_counts(row.status for row in voting),
             "over_time": over_time(
                 forum_time_series(treaty=self.treaty, count=self.count, forum=forum),
-                title=f"{forum.name}: members that are States Parties and on board the {self.treaty.short_name} "
-                f"over time, counted {self.count_label}",
+                title=_(
+                    "%(forum)s: members that are States Parties and on board the %(treaty)s over time, counted %(count)s"  # noqa: E501
+                )
+                % {"forum": forum.name, "treaty": self.treaty.short_name, "count": self.count_label},
             ),
         }
 
@@ -219,7 +229,10 @@ class GroupSortMixin:
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.sort = request.GET.get("sort") or "name"
         if self.sort.removeprefix("-") not in GROUP_SORTS:
-            return bad_request(request, {"sort": [f"Sort by one of: {', '.join(GROUP_SORTS)} (with - to reverse)."]})
+            return bad_request(
+                request,
+                {"sort": [_("Sort by one of: %(keys)s (with - to reverse).") % {"keys": ", ".join(GROUP_SORTS)}]},
+            )
         return super().get(request, *args, **kwargs)
 
     def sorted_rows(self, rows: list[SummaryRow]) -> list[SummaryRow]:
@@ -249,8 +262,8 @@ class RegionListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
             "total": {key: sum(getattr(row, key) for row in rows) for key in ("countries", "on_board")},
             "groups_over_time": groups_over_time(
                 panel_time_series(treaty=self.treaty, count=self.count, panel=scheme_panel(scheme.pk), scheme=scheme),
-                title=f"{scheme.name}: states on board the {self.treaty.short_name} over time, "
-                f"counted {self.count_label}",
+                title=_("%(scheme)s: states on board the %(treaty)s over time, counted %(count)s")
+                % {"scheme": scheme.name, "treaty": self.treaty.short_name, "count": self.count_label},
             ),
         }
 
@@ -271,7 +284,8 @@ class ForumListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
             "state_query": self.state_query(),
             "groups_over_time": groups_over_time(
                 panel_time_series(treaty=self.treaty, count=self.count, panel=FORUMS_PANEL),
-                title=f"Forums: members on board the {self.treaty.short_name} over time, counted {self.count_label}",
+                title=_("Forums: members on board the %(treaty)s over time, counted %(count)s")
+                % {"treaty": self.treaty.short_name, "count": self.count_label},
             ),
         }
 

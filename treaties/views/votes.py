@@ -1,6 +1,7 @@
 """The General Assembly's yearly votes on a treaty: the page and its CSV, from one selector and one form."""
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -62,9 +63,9 @@ class TreatyVotesView(VotesMixin, TemplateView):
         votes = self.votes
         years = votes.years
         lines = (
-            ("Yes, all members", lambda y: y.all.yes),
-            ("Yes, States outside the treaty", lambda y: y.outside.yes),
-            ("Abstained, all members", lambda y: y.all.abstain),
+            (_("Yes, all members"), lambda y: y.all.yes),
+            (_("Yes, States outside the treaty"), lambda y: y.outside.yes),
+            (_("Abstained, all members"), lambda y: y.all.abstain),
         )
         series = [
             Series(label, colour, [(y.date, pick(y)) for y in years], dash)
@@ -79,7 +80,8 @@ class TreatyVotesView(VotesMixin, TemplateView):
             "votes": votes,
             "chosen": votes.chosen,
             "chart": time_series_svg(
-                series=series, title=f"General Assembly votes on the {self.treaty.short_name}, by year"
+                series=series,
+                title=_("General Assembly votes on the %(treaty)s, by year") % {"treaty": self.treaty.short_name},
             )
             if years
             else "",

@@ -1,0 +1,275 @@
+"""English, French and Spanish (issue 16): the catalogues, the prefixed URLs, the switcher, CSV and the cache.
+
+English stays at the unprefixed URLs whatever the browser asks; `/fr/…` and `/es/…` are the same pages
+translated; CSV is the same bytes at every URL; the admin follows the user's language at /admin/.
+"""
+
+import contextlib
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.core.cache import cache
+
+from countries.models import Forum, Region
+from ottawa_tracker import http_cache
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGUAGES = ("fr", "es")
+# Every public page, with the parameters that change what it shows.
+PAGES = [
+    "/",
+    "/?treaty=ccm&date=2015-06-30",
+    "/treaties/",
+    "/compare/?treaties=ottawa&treaties=ccm",
+    "/treaties/ottawa/",
+    "/treaties/ottawa/?sort=-signature&show=on_board",
+    "/treaties/ottawa/votes/",
+    "/treaties/ottawa/obligations/",
+    "/events/",
+    "/countries/FRA/",
+    "/countries/USA/",
+    "/regions/?scheme=m49",
+    "/forums/",
+]
+# What each language's pages say in their header and tables, and the English words they must not show there.
+WORDS = {
+    "fr": {"nav": ["Vue d'ensemble", "Traités", "Régions", "Enceintes", "Événements"], "parties": "États parties"},
+    "es": {"nav": ["Panorama", "Tratados", "Regiones", "Foros", "Eventos"], "parties": "Estados partes"},
+}
+# The obligations page's own templates belong to the obligations work (h12) and are marked after it lands:
+# until then its header is translated but not its body. Remove it from here once they are.
+UNTRANSLATED_BODY = {"/treaties/ottawa/obligations/"}
+ENGLISH_UI = ["Overview", "Status table", "States Parties", "On board", "Download", "Skip to content", "Show"]
+CSV_URLS = [
+    "/events.csv?treaty=ottawa",
+    "/treaties/ottawa/status.csv?date=2020-01-01",
+    "/treaties/ottawa/series.csv",
+    "/treaties/ottawa/votes.csv",
+    "/regions.csv?treaty=ottawa&scheme=m49",
+    "/forums.csv?treaty=ottawa",
+    "/compare.csv?treaties=ottawa&treaties=ccm",
+]
+
+
+def _catalogue(language: str):
+    with (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").open("rb") as po:
+        return read_po(po, locale=language)
+
+
+def _problems(catalogue) -> list[str]:
+    """Untranslated, fuzzy and placeholder-breaking entries of a catalogue."""
+    found = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy:
+            found.append(f"fuzzy: {message.id!r}")
+        if not all(strings):
+            found.append(f"untranslated: {message.id!r}")
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set(re.findall(r"%\((\w+)\)s", ids[-1]))
+        for string in strings:
+            if string and set(re.findall(r"%\((\w+)\)s", string)) - wanted:
+                found.append(f"unknown placeholder in {string!r}")
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalogue_entry_is_translated_and_none_is_fuzzy(language):
+    catalogue = _catalogue(language)
+    assert len(catalogue) > 300
+    assert _problems(catalogue) == []
+    assert [error for message, errors in catalogue.check() for error in errors] == []
+
+
+def test_every_marked_string_is_in_the_catalogues(tmp_path):
+    """makemessages over a copy of the code (gettext's xgettext and msgmerge: .ci/run installs them):
+    a string marked in the code but missing from a catalogue comes out untranslated and fails."""
+    assert shutil.which("xgettext") and shutil.which("msgmerge"), "install gettext (apt-get install gettext)"
+    copy = tmp_path / "project"
+    ignore = shutil.ignore_patterns("__pycache__", "*.mo", "migrations")
+    for name in ("ottawa_tracker", "treaties", "countries", "api", "templates", "locale"):
+        shutil.copytree(ROOT / name, copy / name, ignore=ignore)
+    shutil.copy(ROOT / "manage.py", copy / "manage.py")
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--locale", "fr", "--locale", "es", "--no-location"],
+        cwd=copy,
+        env={"SECRET_KEY": "messages", "PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "ottawa_tracker.settings"},
+        check=True,
+        capture_output=True,
+    )
+    for language in LANGUAGES:
+        with (copy / "locale" / language / "LC_MESSAGES" / "django.po").open("rb") as po:
+            extracted = read_po(po, locale=language)
+        assert _problems(extracted) == [], f"run `make messages` and translate the new {language} entries"
+        assert {m.id for m in extracted if m.id} <= {m.id for m in _catalogue(language) if m.id} | {""}
+
+
+def _visible(html: str) -> str:
+    """The page's text without scripts, styles and the source labels (proper names and citations)."""
+    html = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
+
+
+def _headings(html: str) -> str:
+    """Headings, table headers, labels, buttons, captions and the navigation: the UI's own words."""
+    parts = re.findall(r"<(h1|h2|h3|th|label|button|caption|nav|summary|legend|dt)\b[^>]*>(.*?)</\1>", html, re.S)
+    return _visible(" | ".join(text for _tag, text in parts))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("url", PAGES)
+def test_every_public_page_answers_in_french_and_spanish(client, reference_data, language, url):
+    response = client.get(f"/{language}{url}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert response["Content-Language"] == language
+    text = _visible(html)
+    for word in WORDS[language]["nav"]:
+        assert word in text
+    ui = _headings(html) if url not in UNTRANSLATED_BODY else _headings(html.split("<main", 1)[0])
+    for english in ENGLISH_UI:
+        assert not re.search(rf"\b{english}\b", ui), f"{english!r} on /{language}{url}: {ui[:300]}"
+    # Every link to another page stays in the language.
+    for tag in re.findall(r"<a\b[^>]*>", html):
+        href = re.search(r'href="([^"]*)"', tag).group(1)
+        if href.startswith("/") and "hreflang=" not in tag and not href.startswith(("/static/", "/admin/")):
+            assert href.startswith(f"/{language}/"), href
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_group_pages_in_french_and_spanish(client, reference_data, language):
+    region = Region.objects.filter(scheme__slug="m49").order_by("slug").first()
+    forum = Forum.objects.order_by("slug").first()
+    for url in (f"/regions/m49/{region.slug}/", "/regions/m49/no-region/", f"/forums/{forum.slug}/"):
+        response = client.get(f"/{language}{url}")
+        assert response.status_code == 200, url
+        assert WORDS[language]["parties"] in _visible(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_overview_says_states_parties_and_dates_in_words(client, reference_data):
+    french = _visible(client.get("/fr/?date=1997-12-03").content.decode())
+    assert "États parties" in french
+    assert "3 décembre 1997" in french  # the heading's long date, in the reader's language
+    spanish = _visible(client.get("/es/?date=1997-12-03").content.decode())
+    assert "Estados partes" in spanish
+    assert "3 de diciembre de 1997" in spanish
+    english = _visible(client.get("/?date=1997-12-03").content.decode())
+    assert "States Parties" in english and "3 December 1997" in english
+
+
+@pytest.mark.django_db
+def test_status_names_are_the_depositarys(client, reference_data):
+    french = client.get("/fr/treaties/ottawa/?date=2020-01-01").content.decode()
+    assert "État partie" in french and "<small>adhésion</small>" in french and "<small>ratification</small>" in french
+    spanish = client.get("/es/countries/FRA/").content.decode()
+    assert "Estado parte" in spanish and "<small>ratificación</small>" in spanish
+    english = client.get("/treaties/ottawa/?date=2020-01-01").content.decode()
+    assert "State party" in english and "<small>accession</small>" in english
+
+
+@pytest.mark.django_db
+def test_english_stays_at_the_unprefixed_urls_whatever_the_browser_asks(client, reference_data):
+    for headers in ({}, {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}, {"HTTP_COOKIE": "django_language=es"}):
+        response = client.get("/treaties/ottawa/", **headers)
+        assert response.status_code == 200  # no redirect to /fr/
+        html = response.content.decode()
+        assert '<html lang="en">' in html
+        assert "States Parties" in html and "États parties" not in html
+        assert "Accept-Language" not in response.get("Vary", "")
+    assert client.get("/en/treaties/ottawa/").status_code == 404  # one English URL per page
+    assert client.get("/fr/no-such-page/").status_code == 404
+    assert "Page introuvable" in client.get("/fr/no-such-page/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_switcher_and_alternates_keep_the_page_state(client, reference_data):
+    query = "date=2000-01-01&count=deposit&sort=-signature&show=on_board"
+    html = client.get(f"/treaties/ottawa/?{query}").content.decode()
+    switcher = re.search(r'<nav class="languages".*?</nav>', html, re.S).group(0)
+    escaped = query.replace("&", "&amp;")
+    assert f'href="/fr/treaties/ottawa/?{escaped}"' in switcher
+    assert f'href="/es/treaties/ottawa/?{escaped}"' in switcher
+    assert f'href="/treaties/ottawa/?{escaped}"' in switcher
+    assert 'aria-current="true"' in switcher and 'lang="fr"' in switcher
+    for code in ("en", "fr", "es", "x-default"):
+        assert re.search(rf'<link rel="alternate" hreflang="{code}" href="http://testserver/', html)
+    french = client.get(f"/fr/treaties/ottawa/?{query}").content.decode()
+    assert f'href="/treaties/ottawa/?{escaped}" hreflang="en"' in french
+    assert f'hreflang="x-default" href="http://testserver/treaties/ottawa/?{escaped}"' in french
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", CSV_URLS)
+def test_csv_is_the_same_bytes_in_every_language(client, reference_data, url):
+    def body(path):
+        response = client.get(path)
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        return content, response["Content-Disposition"], response["Content-Type"]
+
+    english = body(url)
+    assert english[0]
+    assert body(f"/fr{url}") == english
+    assert body(f"/es{url}") == english
+
+
+@pytest.mark.django_db
+def test_the_map_is_labelled_in_the_pages_language(client, reference_data):
+    french = client.get("/fr/treaties/ottawa/map.svg?date=2020-01-01").content.decode()
+    assert "situation de chaque pays au 2020-01-01" in french
+    assert "État partie" in french
+    assert "status of each country" in client.get("/treaties/ottawa/map.svg?date=2020-01-01").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_follows_the_users_language_at_its_url(editor_client):
+    french = editor_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 200
+    assert "Déconnexion" in french.content.decode() or "Se déconnecter" in french.content.decode()
+    assert "Accept-Language" in french["Vary"]
+    english = editor_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Log out" in english.content.decode()
+    chosen = editor_client.post("/i18n/setlang/", {"language": "es", "next": "/admin/"})
+    assert chosen.status_code == 302 and chosen["Location"] == "/admin/"
+    spanish = editor_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Terminar sesión" in spanish.content.decode() or "Cerrar sesión" in spanish.content.decode()
+
+
+@pytest.fixture
+def response_cache(settings):
+    settings.RESPONSE_CACHE = True
+    settings.RESPONSE_CACHE_SECONDS = 600
+    cache.clear()
+    http_cache.response_cache_clear()
+    yield
+    with contextlib.suppress(Exception):
+        cache.clear()
+    http_cache.cache_resume()
+
+
+@pytest.mark.django_db
+def test_the_cache_keys_by_the_language_rendered(client, reference_data, response_cache):
+    english = client.get("/treaties/ottawa/")
+    asked_french = client.get("/treaties/ottawa/", HTTP_ACCEPT_LANGUAGE="fr")
+    french = client.get("/fr/treaties/ottawa/")
+    assert asked_french.content == english.content  # the same stored English page, not a French one
+    assert asked_french["ETag"] == english["ETag"]
+    assert french.content != english.content and french["ETag"] != english["ETag"]
+    assert '<html lang="fr">' in french.content.decode()
+    again = client.get("/fr/treaties/ottawa/", HTTP_ACCEPT_LANGUAGE="en")
+    assert again.content == french.content
+    for response in (english, asked_french, french, again):
+        vary = {part.strip() for part in response["Vary"].split(",")}
+        assert "Cookie" in vary and "Accept-Language" not in vary  # the URL alone says the language
