@@ -51,6 +51,12 @@ the body; here the ETag is known before rendering, so a 304 renders nothing. The
 has are used: `get_conditional_response` for If-None-Match / If-Modified-Since,
 `patch_cache_control`, `patch_vary_headers`, `http_date`.
 
+A hit takes two reads of the shared cache (the data version, then the page) and builds a fresh response from
+the stored status, headers and body (smaller to keep and faster to read back than a pickled response). Each
+process also keeps the pages it served last in memory (`LocalPages`, at most RESPONSE_LOCAL_BYTES): the key
+carries the data version, so the one read of the version decides, and a popular page is not fetched from
+Redis and unpickled on every request.
+
 A cache that fails (Redis down or frozen) is skipped for PAUSE_SECONDS: the request is rendered
 as if there were no response cache, without ETag or public Cache-Control.
 """
@@ -63,6 +69,7 @@ import logging
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -90,6 +97,76 @@ PRIVATE_PREFIXES = ("/admin/", "/healthz")
 STREAM_BUFFER_BYTES = 512 * 1024
 
 _paused_until = 0.0
+
+
+class LocalPages:
+    """The pages this process served last, by key (which carries the data version): a bounded LRU.
+
+    Why not a second Django cache (locmem): it pickles every value in and out, the cost this saves.
+    Entries are immutable (status, headers, body) tuples, so threads may share them. Each expires with
+    its copy in the shared cache (RESPONSE_CACHE_SECONDS), so a change the data version does not see in
+    another process (the embedded default's per-process cache) is bounded in time as before.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            expires, entry = found
+            if time.monotonic() >= expires:
+                del self.entries[key]
+                self.size -= len(entry[2])
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple, seconds: float) -> None:
+        size = len(entry[2])
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1][2])
+            self.entries[key] = (time.monotonic() + seconds, entry)
+            self.size += size
+            while self.size > self.max_bytes:
+                _, (_, evicted) = self.entries.popitem(last=False)
+                self.size -= len(evicted[2])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+_local_pages = LocalPages(settings.RESPONSE_LOCAL_BYTES)
+
+
+def _entry(response: HttpResponse) -> tuple:
+    """What is stored of a response: its status, its headers, its body, and what a view told the middleware
+    above this one (django-csp's `_csp_*` attributes: the map may be framed by this site)."""
+    told = tuple((name, value) for name, value in vars(response).items() if name.startswith("_csp"))
+    return (response.status_code, tuple(response.items()), response.content, told)
+
+
+def _response(entry: tuple) -> HttpResponse:
+    status, headers, body, told = entry
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    for name, value in told:
+        setattr(response, name, value)
+    return response
+
+
 # Set by a save or delete in this thread; the middleware starts one more generation when the request ends.
 _request_wrote = threading.local()
 
@@ -112,6 +189,74 @@ def cache_resume() -> None:
     """Use the response cache again from the next request on (tests, after simulating a failure)."""
     global _paused_until
     _paused_until = 0.0
+
+
+class LocalPages:
+    """The pages this process served last, by key (which carries the data version): a bounded LRU.
+
+    Why not a second Django cache (locmem): it pickles every value in and out, the cost this saves.
+    Entries are immutable (status, headers, body) tuples, so threads may share them. Each expires with
+    its copy in the shared cache (RESPONSE_CACHE_SECONDS), so a change the data version does not see in
+    another process (the embedded default's per-process cache) is bounded in time as before.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            expires, entry = found
+            if time.monotonic() >= expires:
+                del self.entries[key]
+                self.size -= len(entry[2])
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple, seconds: float) -> None:
+        size = len(entry[2])
+        if size > self.max_bytes:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1][2])
+            self.entries[key] = (time.monotonic() + seconds, entry)
+            self.size += size
+            while self.size > self.max_bytes:
+                _, (_, evicted) = self.entries.popitem(last=False)
+                self.size -= len(evicted[2])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+_local_pages = LocalPages(settings.RESPONSE_LOCAL_BYTES)
+
+
+def _entry(response: HttpResponse) -> tuple:
+    """What is stored of a response: its status, its headers, its body, and what a view told the middleware
+    above this one (django-csp's `_csp_*` attributes: the map may be framed by this site)."""
+    told = tuple((name, value) for name, value in vars(response).items() if name.startswith("_csp"))
+    return (response.status_code, tuple(response.items()), response.content, told)
+
+
+def _response(entry: tuple) -> HttpResponse:
+    status, headers, body, told = entry
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    for name, value in told:
+        setattr(response, name, value)
+    return response
 
 
 def marks_version() -> tuple[str, float]:
@@ -292,12 +437,17 @@ class ResponseCacheMiddleware:
 
         store = request.method == "GET" and settings.RESPONSE_CACHE_SECONDS > 0
         if store:
-            try:
-                cached = _cache_call("get", PAGE_KEY.format(digest))
-            except CacheFailed:
-                return self.get_response(request)
-            if cached is not None:
-                return cached
+            entry = _local_pages.get(digest)
+            if entry is None:
+                try:
+                    entry = _cache_call("get", PAGE_KEY.format(digest))
+                except CacheFailed:
+                    return self.get_response(request)
+                if entry is not None:
+                    # Its copy in the shared cache may be older: kept here no longer than a fresh one would be.
+                    _local_pages.put(digest, entry, settings.RESPONSE_CACHE_SECONDS)
+            if entry is not None:
+                return _response(entry)
 
         response = self.get_response(request)
         if response.status_code != 200 or "private" in response.get("Cache-Control", ""):
@@ -306,8 +456,10 @@ class ResponseCacheMiddleware:
         if store and response.streaming:
             response = _buffered(response)
         if store and _storable(response):
+            entry = _entry(response)
             with contextlib.suppress(CacheFailed):
-                _cache_call("set", PAGE_KEY.format(digest), response, settings.RESPONSE_CACHE_SECONDS)
+                _cache_call("set", PAGE_KEY.format(digest), entry, settings.RESPONSE_CACHE_SECONDS)
+                _local_pages.put(digest, entry, settings.RESPONSE_CACHE_SECONDS)
         return response
 
     @staticmethod
@@ -323,6 +475,7 @@ class ResponseCacheMiddleware:
 
 
 def response_cache_clear() -> None:
-    """Forget the data version (tests): the next request renders and reads the marks again."""
+    """Forget the data version and this process's pages (tests): the next request renders and reads the marks again."""
     data_version_changed()
+    _local_pages.clear()
     cache_resume()

@@ -311,3 +311,43 @@ def test_the_apis_anonymous_reads_follow_the_pages_rules_and_tokens_stay_private
     mine = token.get("/api/v1/treaties/")
     assert mine.status_code == 200
     assert "private" in mine["Cache-Control"] and "no-store" in mine["Cache-Control"] and "ETag" not in mine
+
+
+def test_a_page_this_process_served_needs_no_second_read_of_the_shared_cache(client, reference_data, monkeypatch):
+    """One read of the shared cache (the data version) per hit: the page comes from this process's memory."""
+    client.get("/forums/cd/")
+    reads = []
+    real = http_cache._cache_call
+
+    def spy(method, *args, **kwargs):
+        reads.append((method, args[0] if args else None))
+        return real(method, *args, **kwargs)
+
+    monkeypatch.setattr(http_cache, "_cache_call", spy)
+    again = client.get("/forums/cd/")
+    assert again.status_code == 200
+    assert reads == [("get_many", [http_cache.MARKS_KEY, http_cache.GENERATION_KEY])]
+
+
+def test_pages_kept_in_memory_are_bounded_and_expire(monkeypatch):
+    pages = http_cache.LocalPages(max_bytes=10)
+    pages.put("a", (200, (), b"12345", ()), 60)
+    pages.put("b", (200, (), b"12345", ()), 60)
+    assert pages.get("a") is not None  # now the most recently used
+    pages.put("c", (200, (), b"1", ()), 60)
+    assert pages.get("b") is None and pages.get("a") is not None and pages.size == 6
+    pages.put("huge", (200, (), b"x" * 11, ()), 60)
+    assert pages.get("huge") is None
+    now = http_cache.time.monotonic()
+    monkeypatch.setattr(http_cache.time, "monotonic", lambda: now + 61)
+    assert pages.get("a") is None and pages.size == 1
+
+
+def test_a_page_in_memory_is_not_served_after_a_change(client, reference_data):
+    canada = Country.objects.get(iso3="CAN")
+    before = client.get(f"/countries/{canada.iso3}/")
+    canada.name = "Canada (renamed in a test)"
+    canada.save()
+    after = client.get(f"/countries/{canada.iso3}/")
+    assert b"renamed in a test" in after.content and b"renamed in a test" not in before.content
+    assert after["ETag"] != before["ETag"]
