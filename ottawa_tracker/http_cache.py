@@ -89,6 +89,17 @@ PAGE_KEY = "http_cache:page:{}"
 PAUSE_SECONDS = 30.0
 # Apps whose rows a page can show: a save or delete there starts a new generation.
 WATCHED_APPS = frozenset({"countries", "treaties"})
+UNWATCHED_MODELS = frozenset(
+    {
+        "treaties.summary",
+        "treaties.summaryspan",
+        "treaties.summarymark",
+        "treaties.obligationsummary",
+        "treaties.obligationoverdue",
+        "treaties.workerheartbeat",
+        "treaties.stagedimport",
+    }
+)
 # Never taken from or put in the public cache (besides any request with a session cookie).
 # The API's anonymous reads follow the pages' rules (issue 15): a token request carries an Authorization
 # header and so stays private, as do its writes (only GET and HEAD are ever stored).
@@ -326,12 +337,36 @@ def data_version_changing() -> None:
 
 def _row_written(sender, **kwargs) -> None:
     """A row a page may show was saved or deleted."""
-    if sender._meta.app_label in WATCHED_APPS and not kwargs.get("raw"):
+    if not kwargs.get("raw"):
         data_version_changing()
 
 
-post_save.connect(_row_written, dispatch_uid="http_cache_row_saved")
-post_delete.connect(_row_written, dispatch_uid="http_cache_row_deleted")
+def watched_models() -> list:
+    """The models of WATCHED_APPS whose saves and deletes start a new generation.
+
+    Left out: rows whose writers change the data version themselves (the recompute's summaries, the
+    marks, the overdue record), operational rows no page shows (a worker's heartbeat every 30 seconds
+    would otherwise empty the response cache each time) and history rows (their model's own save is
+    seen). Receivers are connected per model, not for every sender: Django then deletes a treaty's
+    thousands of summaries in one statement, where a receiver for every model makes it fetch and
+    signal them one by one.
+    """
+    from django.apps import apps
+
+    return [
+        model
+        for label in sorted(WATCHED_APPS)
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.label_lower not in UNWATCHED_MODELS and not model._meta.model_name.startswith("historical")
+    ]
+
+
+def watch_models() -> None:
+    """Connect the receivers (`OttawaTrackerConfig.ready`, once the models are loaded)."""
+    for model in watched_models():
+        label = model._meta.label_lower
+        post_save.connect(_row_written, sender=model, dispatch_uid=f"http_cache_saved:{label}")
+        post_delete.connect(_row_written, sender=model, dispatch_uid=f"http_cache_deleted:{label}")
 
 
 def _language(request: HttpRequest) -> str:

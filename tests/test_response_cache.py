@@ -351,3 +351,34 @@ def test_a_page_in_memory_is_not_served_after_a_change(client, reference_data):
     after = client.get(f"/countries/{canada.iso3}/")
     assert b"renamed in a test" in after.content and b"renamed in a test" not in before.content
     assert after["ETag"] != before["ETag"]
+
+
+def test_a_worker_heartbeat_keeps_the_stored_pages(client, reference_data, django_assert_num_queries):
+    """A worker records that it is alive every 30 seconds: no page changes, so none is rendered again."""
+    from treaties.health import worker_heartbeat_record
+
+    first = client.get("/forums/cd/")
+    worker_heartbeat_record(hostname="celery@test")
+    with django_assert_num_queries(0):
+        again = client.get("/forums/cd/")
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_treatys_summaries_are_deleted_in_one_statement(reference_data, django_assert_num_queries):
+    """No save or delete receiver on the derived rows: Django deletes them without fetching each one."""
+    from treaties.models import Summary, SummarySpan
+
+    ottawa = Treaty.objects.get(slug="ottawa")
+    assert Summary.objects.filter(treaty=ottawa).count() > 1000
+    with django_assert_num_queries(2):
+        Summary.objects.filter(treaty=ottawa).delete()
+        SummarySpan.objects.filter(treaty=ottawa).delete()
+
+
+def test_every_model_a_page_shows_is_watched():
+    from countries.models import Country, Forum, ForumMembership, Region, RegionAssignment
+    from treaties.models import Obligation, Summary, WorkerHeartbeat
+
+    watched = set(http_cache.watched_models())
+    assert {Country, Forum, ForumMembership, Region, RegionAssignment, Treaty, StatusEvent, Obligation} <= watched
+    assert not {Summary, WorkerHeartbeat} & watched
