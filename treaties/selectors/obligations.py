@@ -9,7 +9,8 @@ On a stored date (today, a 31 December since entry into force) the counts by sta
 region, and the overview's headline are read from the stored obligation summaries written by the
 recompute (`models.ObligationSummary`); on another date, or before the recompute has stored it, they
 are computed. "Newly overdue this week" is read from the overdue record the daily job keeps
-(`models.ObligationOverdue`) from the day that record starts; before it, it is derived from the rule.
+(`models.ObligationOverdue`) from the day that record starts; before it, it is derived from the rule
+(both in `obligations_overdue.py`).
 """
 
 import datetime
@@ -18,29 +19,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 
 from countries.models import Country, RegionAssignment, RegionScheme
 from countries.selectors import country_lineage_map
 from treaties.choices import OBLIGATION_KINDS, CountBasis, ObligationClock, ObligationState, PeriodUnit
-from treaties.models import Obligation, ObligationOverdue, StatusEvent, Treaty
+from treaties.models import Obligation, StatusEvent, Treaty
 from treaties.models import ObligationSummary as StoredCounts
 from treaties.models.obligation_summaries import STATE_COLUMNS
-from treaties.obligations import (
-    ObligationAct,
-    ObligationStanding,
-    next_due_date,
-    obligation_rules,
-    obligation_standing,
-)
+from treaties.obligations import ObligationAct, ObligationStanding, next_due_date, obligation_rules, obligation_standing
+from treaties.selectors.obligations_overdue import NewlyOverdue, newly_overdue_derived, newly_overdue_from_record
 from treaties.selectors.status_rows import RULE_KINDS
 from treaties.status import Act, add_period, country_status
 from treaties.summaries import WORLD_PANEL, scheme_panel
 
 # "Deadlines to come": those falling due within this many months after the date.
 UPCOMING_MONTHS = 24
-# "Newly overdue": fell overdue within this many days up to the date (the day after the deadline).
-NEWLY_OVERDUE_DAYS = 7
 # The overview's headline: States overdue on this obligation of the default treaty.
 HEADLINE_OBLIGATION = "stockpile-destruction"
 NO_REGION_LABEL = "In no region"
@@ -58,18 +52,6 @@ class ObligationRow:
     @property
     def extensions_text(self) -> str:
         return "; ".join(f"{e.granted.isoformat()} → {e.new_date.isoformat()}" for e in self.standing.extensions)
-
-
-@dataclass(frozen=True, slots=True)
-class NewlyOverdue:
-    """One State that fell overdue on one deadline in the week up to the date (from the record or derived)."""
-
-    country: Country
-    obligation_id: int
-    due_date: datetime.date
-    since: datetime.date
-    # From the record: still overdue on the date, or the day the job found it no longer overdue.
-    cleared_on: datetime.date | None = None
 
 
 @dataclass
@@ -206,7 +188,7 @@ def obligation_table(
     The rows take five queries whatever their number (four with `obligations`). The figures are worked out
     when first read (`ObligationTable.summaries`): their counts from the stored obligation summaries when
     `on` is stored (`_stored_counts`, one query), the newly overdue from the record once it has started
-    (`_newly_overdue`, one query before, two from its first day).
+    (`newly_overdue_from_record`, one query before, two from its first day).
     """
     obligations = treaty_obligations(treaty) if obligations is None else obligations
     if obligation:
@@ -250,11 +232,11 @@ def _figures(table: ObligationTable) -> tuple[list[ObligationSummary], bool, dat
                 counts=counts,
                 overdue=overdue,
                 upcoming=upcoming,
-                newly_overdue=_derived_newly_overdue(overdue),
+                newly_overdue=newly_overdue_derived(overdue),
                 regions=region_counts,
             )
         )
-    record_starts, from_record = _newly_overdue(treaty=table.treaty, on=on, summaries=summaries)
+    record_starts, from_record = newly_overdue_from_record(treaty=table.treaty, on=on, summaries=summaries)
     return summaries, stored is not None, record_starts, from_record
 
 
@@ -300,61 +282,6 @@ def _stored_counts(
     if any(item.pk not in world for item in obligations):
         return None
     return {item.pk: (world[item.pk], sorted(regions[item.pk], key=_region_order)) for item in obligations}
-
-
-def _derived_newly_overdue(overdue: Sequence[ObligationRow]) -> list[NewlyOverdue]:
-    """Those overdue on the date whose deadline passed in the week up to it, from the rule alone."""
-    return [
-        NewlyOverdue(
-            country=row.country,
-            obligation_id=row.obligation.pk,
-            due_date=row.standing.due_date,
-            since=row.standing.due_date + datetime.timedelta(days=1),
-        )
-        for row in sorted(overdue, key=lambda row: (row.standing.due_date, row.country.name), reverse=False)
-        if (row.standing.days_late or 0) <= NEWLY_OVERDUE_DAYS
-    ]
-
-
-def _newly_overdue(
-    *, treaty: Treaty, on: datetime.date, summaries: list[ObligationSummary]
-) -> tuple[datetime.date | None, bool]:
-    """Replace each summary's derived "newly overdue" by the record's, from the day the record starts.
-
-    The record says who fell overdue (`since`) in the week up to `on` and was not found cleared by then,
-    as the daily job saw it. Before its first day it cannot answer: a State overdue then and met since
-    was cleared before the record began and has no row. There the derived list stays (complete for any
-    past date, from the events as recorded now) and the page says when the record starts. Returns that
-    first day and whether the record was read: one query, two from the first day on.
-    """
-    record = ObligationOverdue.objects.filter(treaty=treaty)
-    starts = record.aggregate(first=Min("recorded_on"))["first"]
-    if starts is None or on < starts or not summaries:
-        return starts, False
-    by_obligation: dict[int, list[NewlyOverdue]] = defaultdict(list)
-    rows = (
-        record.filter(
-            Q(cleared_on__isnull=True) | Q(cleared_on__gt=on),
-            obligation__in=[summary.obligation.pk for summary in summaries],
-            since__gt=on - datetime.timedelta(days=NEWLY_OVERDUE_DAYS),
-            since__lte=on,
-        )
-        .select_related("country")
-        .order_by("since", "country__name")
-    )
-    for row in rows:
-        by_obligation[row.obligation_id].append(
-            NewlyOverdue(
-                country=row.country,
-                obligation_id=row.obligation_id,
-                due_date=row.due_date,
-                since=row.since,
-                cleared_on=row.cleared_on,
-            )
-        )
-    for summary in summaries:
-        summary.newly_overdue = by_obligation.get(summary.obligation.pk, [])
-    return starts, True
 
 
 def next_yearly_due(row: ObligationRow, on: datetime.date) -> datetime.date | None:

@@ -1,11 +1,11 @@
-"""The one place that decides whether a status event contradicts the record.
+"""Whether a status event contradicts the record: `status_event_problems`, the one place that decides.
 
-The service, the admin form and the CSV import all call `status_event_problems`,
-so staff see the same words whichever way they write.
+The service, the admin form, the CSV import and the reference loader all call it, so staff see
+the same words whichever way they write. The checks of a protocol against its parent treaty
+(`family.py`) and of an event about an obligation (`obligations.py`) are called from here.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils import timezone
@@ -24,15 +24,15 @@ from treaties.choices import (
     LEGAL_KINDS,
     OBLIGATION_KINDS,
     POSITION_KINDS,
-    STATUS_KINDS,
     VALUE_MAX_LENGTH,
-    CountBasis,
     DatePrecision,
     EventKind,
 )
 from treaties.models import Obligation, StatusEvent, Treaty
-from treaties.obligations import ObligationAct, obligation_rules, original_due_date
-from treaties.status import PARTY_STATUSES, Act, country_status
+from treaties.status import Act
+from treaties.validation.family import _check_parent_consent
+from treaties.validation.messages import _a, _label
+from treaties.validation.obligations import _check_obligation
 
 # Acts that may come before the treaty opened for signature: positions, and the
 # acts of states that never signed.
@@ -49,15 +49,6 @@ POSITION_LEAD_YEARS = 10
 # Where a treaty has no adoption date: the UN Charter's entry into force. No treaty tracked
 # here is older, so an earlier date (0001-01-01) is a typing mistake, never a fact.
 EARLIEST_DATE = datetime.date(1945, 10, 24)
-
-
-def _label(kind: str) -> str:
-    return EventKind(kind).label.lower() if kind in EventKind.values else kind
-
-
-def _a(label: str) -> str:
-    """The label with its indefinite article: "an accession", "a signature"."""
-    return f"an {label}" if label[:1] in "aeiou" else f"a {label}"
 
 
 def _years_before(date: datetime.date, years: int) -> datetime.date:
@@ -103,39 +94,6 @@ def _retracted_twin(event: StatusEvent) -> StatusEvent | None:
     if event.pk:
         twins = twins.exclude(pk=event.pk)
     return twins.first()
-
-
-def parent_acts_by_country(
-    *, treaty: Treaty, country_ids: Iterable[int], pending: Iterable[StatusEvent] = ()
-) -> dict[int, list[Act]]:
-    """The acts under `treaty`'s parent of these countries, each with those of the states it continues
-    (Serbia with Serbia and Montenegro's), by country id: two queries, none without a parent.
-
-    For a caller that passes `parent_acts` to `status_event_problems` and checks many consents to a
-    protocol at once. `pending` are events not yet written (a file being imported): those under the
-    parent count too, so a file that records a consent to the CCW and to its protocol imports whatever
-    the order of its rows.
-    """
-    if treaty.parent_id is None:
-        return {}
-    lineage = country_lineage_map()
-    wanted = set(country_ids)
-    ids = wanted | {ancestor for country_id in wanted for ancestor in lineage.get(country_id, ())}
-    found: dict[int, dict[tuple, Act]] = defaultdict(dict)
-    rows = StatusEvent.objects.filter(
-        treaty_id=treaty.parent_id, country_id__in=ids, kind__in=sorted(STATUS_KINDS)
-    ).values_list("country_id", "kind", "date", "value", "effective_date")
-    for country_id, kind, date, value, effective_date in rows:
-        found[country_id][(kind, date)] = Act(kind, date, value, effective_date)
-    for event in pending:
-        if event.treaty_id == treaty.parent_id and event.country_id in ids and event.kind in STATUS_KINDS:
-            found[event.country_id][(event.kind, event.date)] = Act(
-                event.kind, event.date, event.value, event.effective_date
-            )
-    return {
-        country_id: [act for holder in (country_id, *lineage.get(country_id, ())) for act in found[holder].values()]
-        for country_id in wanted
-    }
 
 
 def _existing_events(event: StatusEvent) -> list[StatusEvent]:
@@ -325,83 +283,6 @@ def status_event_problems(
     if kind in OBLIGATION_KINDS:
         _check_obligation(event, others, obligations, add)
     return problems
-
-
-def _check_obligation(
-    event: StatusEvent, others: list[StatusEvent], obligations: Mapping[str, Obligation] | None, add
-) -> None:
-    """An event about an obligation names one of the treaty's obligations; an extension gives a new deadline
-    later than the one in force, of an obligation that can be extended, to a State Party. An
-    `obligation_met` may be dated before the State's entry into force: it did what the obligation asks
-    before it joined (a stockpile destroyed before), and the obligation is met on joining."""
-    treaty, country, label = event.treaty, event.country, _label(event.kind)
-    if obligations is None:
-        obligations = {o.slug: o for o in Obligation.objects.filter(treaty_id=event.treaty_id)}
-    obligation = obligations.get(event.value)
-    if obligation is None:
-        known = ", ".join(sorted(obligations)) or "none recorded"
-        add(
-            "value",
-            f"{_a(label).capitalize()} names one of the {treaty}'s obligations by its slug ({known}); "
-            f"got {event.value!r}.",
-        )
-        return
-    if event.kind != EventKind.DEADLINE_EXTENDED:
-        return
-    if not obligation.extendable:
-        add("kind", f"The {obligation} cannot be extended: the treaty gives no extension of its deadline.")
-        return
-    if event.effective_date is None:
-        add("effective_date", "An extension gives the new deadline: enter it as the effective date.")
-        return
-    acts = [Act(o.kind, o.date, o.value, o.effective_date, o.end_date) for o in others if o.kind in STATUS_KINDS]
-    standing = country_status(treaty.rule, acts, event.date, CountBasis.IN_FORCE)
-    if not standing.is_party or standing.in_force_date is None:
-        add("kind", f"{country} is not a State Party to the {treaty} on {event.date}: it has no deadline to extend.")
-        return
-    rule = obligation_rules([obligation])[obligation.slug]
-    due = original_due_date(rule, standing.in_force_date)
-    earlier = [
-        ObligationAct(o.kind, o.date, o.value, o.effective_date)
-        for o in others
-        if o.kind == EventKind.DEADLINE_EXTENDED and o.value == obligation.slug and o.date < event.date
-    ]
-    if earlier:
-        due = max(earlier, key=lambda e: e.date).new_date or due
-    if event.effective_date <= due:
-        add(
-            "effective_date",
-            f"An extension moves the deadline later: {country}'s deadline for the {obligation} is {due} "
-            f"before this one; the new date {event.effective_date} is not after it.",
-        )
-
-
-def _check_parent_consent(event: StatusEvent, parent_acts: Mapping[int, Sequence[Act]] | None, add) -> None:
-    """A protocol binds only a State bound by its parent: CCW art. 4(3), a State "may consent to be
-    bound by any protocol … at the time of its ratification … of this Convention or at any time
-    thereafter". So the State (or a state it continues) has consented to the parent on or before
-    the consent's date, and has not left it by then."""
-    treaty, country, date = event.treaty, event.country, event.date
-    if parent_acts is None:
-        parent_acts = parent_acts_by_country(treaty=treaty, country_ids=[event.country_id])
-    acts = parent_acts.get(event.country_id, ())
-    parent = treaty.parent
-    standing = country_status(parent.rule, acts, date, CountBasis.DEPOSIT)
-    if standing.status in PARTY_STATUSES:
-        return
-    label = _label(event.kind)
-    if standing.consent_date is None:
-        add(
-            "kind",
-            f"{country} has no consent to the {parent} on or before {date}: {_a(label)} of the {treaty}, "
-            f"annexed to it, needs consent to the {parent} first, or on the same day (CCW art. 4).",
-        )
-    else:
-        add(
-            "kind",
-            f"{country} had left the {parent} by {date} (withdrawal notified on {standing.withdrawal_notice_date}): "
-            f"{_a(label)} of the {treaty}, annexed to it, needs the State to be bound by the {parent}.",
-        )
 
 
 def _check_sequence(event: StatusEvent, others: list[StatusEvent], add) -> None:
