@@ -1,4 +1,4 @@
-"""The reader of the depositary's status pages (treaties/depositary.py) and its command, on the nine real pages.
+"""The reader of the depositary's status pages (treaties/depositary/) and its command, on the nine real pages.
 
 The pages are the UN Treaty Collection's as they stood on 2026-02-03, kept in data/sources/.
 """
