@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from django.core.cache import cache
+from django.utils import translation
 
 from countries.models import Forum, Region
 from ottawa_tracker import http_cache
+from treaties.choices import KIND_VALUES, VALUE_LABELS, EventKind, value_label
+from treaties.forms import StatusEventImportForm
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("fr", "es")
@@ -42,9 +45,6 @@ WORDS = {
     "fr": {"nav": ["Vue d'ensemble", "Traités", "Régions", "Enceintes", "Événements"], "parties": "États parties"},
     "es": {"nav": ["Panorama", "Tratados", "Regiones", "Foros", "Eventos"], "parties": "Estados partes"},
 }
-# The obligations page's own templates belong to the obligations work (h12) and are marked after it lands:
-# until then its header is translated but not its body. Remove it from here once they are.
-UNTRANSLATED_BODY = {"/treaties/ottawa/obligations/"}
 ENGLISH_UI = ["Overview", "Status table", "States Parties", "On board", "Download", "Skip to content", "Show"]
 CSV_URLS = [
     "/events.csv?treaty=ottawa",
@@ -136,7 +136,7 @@ def test_every_public_page_answers_in_french_and_spanish(client, reference_data,
     text = _visible(html)
     for word in WORDS[language]["nav"]:
         assert word in text
-    ui = _headings(html) if url not in UNTRANSLATED_BODY else _headings(html.split("<main", 1)[0])
+    ui = _headings(html)
     for english in ENGLISH_UI:
         assert not re.search(rf"\b{english}\b", ui), f"{english!r} on /{language}{url}: {ui[:300]}"
     # Every link to another page stays in the language.
@@ -273,3 +273,92 @@ def test_the_cache_keys_by_the_language_rendered(client, reference_data, respons
     for response in (english, asked_french, french, again):
         vary = {part.strip() for part in response["Vary"].split(",")}
         assert "Cookie" in vary and "Accept-Language" not in vary  # the URL alone says the language
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "words", "overdue", "headline"),
+    [
+        (
+            "fr",
+            ["États parties par situation", "Situation", "Échéance initiale", "Jours de retard"],
+            "En retard",
+            "États en retard dans la destruction de leurs stocks",
+        ),
+        (
+            "es",
+            ["Estados partes por situación", "Situación", "Vencimiento original", "Días de retraso"],
+            "Vencida",
+            "Estados con retraso en la destrucción de sus existencias",
+        ),
+    ],
+)
+def test_the_obligations_page_and_headline_in_french_and_spanish(
+    client, reference_data, language, words, overdue, headline
+):
+    query = "date=2010-01-01&obligation=stockpile-destruction&state=overdue"
+    html = client.get(f"/{language}/treaties/ottawa/obligations/?{query}").content.decode()
+    text = _visible(html)
+    for word in words:
+        assert word in text
+    for english in ("Newly overdue", "Every State Party", "Days late", "Originally due", "days late", "Deadlines in"):
+        assert english not in text
+    # The state column and the counts' headers say the state's label; data-state keeps the code.
+    assert f'<td data-state="overdue">{overdue}</td>' in html
+    assert re.search(rf'<th scope="col" class="num">{overdue}</th>', html)
+    assert WORDS[language]["parties"] in text
+    assert headline in _visible(client.get(f"/{language}/?date=2010-01-01").content.decode())
+    english = client.get(f"/treaties/ottawa/obligations/?{query}").content.decode()
+    assert '<td data-state="overdue">overdue</td>' in english  # the English table is the CSV's cells
+    assert "States overdue on stockpile destruction" in client.get("/?date=2010-01-01").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_wrong_obligations_filter_is_explained_in_the_language(client, reference_data):
+    french = client.get("/fr/treaties/ottawa/obligations/?state=late&obligation=nope")
+    assert french.status_code == 400
+    text = _visible(french.content.decode())
+    assert "Choisissez l'une des valeurs suivantes" in text and "Choisissez l'une des obligations du traité" in text
+    spanish = _visible(client.get("/es/treaties/ottawa/obligations/?state=late").content.decode())
+    assert "Elija uno de los valores siguientes" in spanish
+    assert "Choose one of: pending" in client.get("/treaties/ottawa/obligations/?state=late").content.decode()
+
+
+def test_every_listed_event_value_has_a_label():
+    """A value added to KIND_VALUES without a label would show as an English code on French pages."""
+    for kind, values in KIND_VALUES.items():
+        assert {value for value in values if value} <= set(VALUE_LABELS[kind]), kind
+    with translation.override("fr"):
+        assert value_label(EventKind.UNGA_VOTE, "yes") == "pour"
+        assert value_label(EventKind.EXPORT_MORATORIUM, "comprehensive") == "global"
+        assert value_label(EventKind.TERRITORIAL_APPLICATION, "exclusion: Faroe Islands") == "exclusion: Faroe Islands"
+    with translation.override("es"):
+        assert value_label(EventKind.STANCE, "supporter") == "partidario"
+
+
+@pytest.mark.django_db
+def test_event_values_read_in_the_pages_language_and_stay_codes_in_csv(client, reference_data):
+    query = "treaty=ottawa&kind=unga_vote&country=CAN"
+    french = client.get(f"/fr/events/?{query}").content.decode()
+    assert re.search(r"<td>[^<]*: pour</td>", french)
+    assert "Mots du pays, du traité" in french  # the search box's help, from the FilterSet
+    spanish = client.get(f"/es/events/?{query}").content.decode()
+    assert re.search(r"<td>[^<]*: a favor</td>", spanish)
+    assert re.search(r"<td>[^<]*: yes</td>", client.get(f"/events/?{query}").content.decode())
+    csv_body = b"".join(client.get(f"/fr/events.csv?{query}").streaming_content).decode()
+    assert ",unga_vote,yes," in csv_body and "pour" not in csv_body
+    assert "<td>pour</td>" in client.get("/fr/countries/CAN/").content.decode()  # its votes' history
+
+
+def test_import_errors_are_in_the_users_language():
+    form_data = {"iso3": "XXX", "treaty": "", "kind": "nope", "date": "2001", "source": ""}
+    with translation.override("fr"):
+        errors = StatusEventImportForm(form_data, countries={}, treaties={}).errors
+        assert errors["iso3"] == ["Aucun pays n'a le code ISO alpha-3 'XXX'."]
+        assert errors["treaty"] == ["Indiquez l'identifiant (slug) du traité, par exemple ottawa."]
+        assert errors["kind"][0].startswith("Type inconnu 'nope'")
+        assert errors["source"] == ["Chaque événement doit avoir une source\xa0: une URL ou une référence."]
+    with translation.override("en"):
+        english = StatusEventImportForm(form_data, countries={}, treaties={}).errors
+        assert english["iso3"] == ["No country has the ISO alpha-3 code 'XXX'."]
+        assert english["source"] == ["Every event needs a source: a URL or citation."]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventKind(models.TextChoices):
@@ -141,6 +142,37 @@ class Stance(models.TextChoices):
     SUPPORTER = "supporter", _("Supporter")
     UNDECIDED = "undecided", _("Undecided")
     OPPOSED = "opposed", _("Opposed")
+
+
+# The listed values of `KIND_VALUES` in words, as the pages print them beside the kind ("Vote de l'Assemblée
+# générale des Nations Unies (pour)"): the stored values are English codes, which CSV and the API keep.
+# Lower case, as they follow the kind's label in a sentence or a cell.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    EventKind.STANCE: {
+        "supporter": _("supporter"),
+        "undecided": _("undecided"),
+        "opposed": _("opposed"),
+    },
+    # As the General Assembly's records put them: "pour", "contre", "abstention", "non-votant".
+    EventKind.UNGA_VOTE: {
+        "yes": pgettext_lazy("General Assembly vote", "yes"),
+        "no": pgettext_lazy("General Assembly vote", "no"),
+        "abstain": pgettext_lazy("General Assembly vote", "abstain"),
+        "absent": pgettext_lazy("General Assembly vote", "absent"),
+    },
+    EventKind.EXPORT_MORATORIUM: {
+        "comprehensive": pgettext_lazy("export moratorium", "comprehensive"),
+        "limited": pgettext_lazy("export moratorium", "limited"),
+        "de_facto": pgettext_lazy("export moratorium", "de facto"),
+    },
+    EventKind.WITHDRAWAL_NOTICE: {"consent": pgettext_lazy("withdrawal of the consent to be bound only", "consent")},
+}
+
+
+def value_label(kind: str, value: str) -> str:
+    """An event's value in the page's language: a listed value's label, any other (a territorial application's
+    territories, an obligation's slug) as written, since it is data rather than one of the UI's words."""
+    return str(VALUE_LABELS.get(kind, {}).get(value, value))
 
 
 class PeriodUnit(models.TextChoices):

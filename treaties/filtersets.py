@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
 
 from countries.choices import MembershipRole
@@ -97,57 +98,70 @@ class StatusEventFilterSet(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(
-        method="search", label="Search", help_text="Words in the country, treaty, kind, value, source or note."
+        method="search",
+        label=_("Search"),
+        help_text=_("Words in the country, treaty, kind, value, source or note."),
     )
     treaty = CodeFilter(
         field_name="treaty",
         to_field_name="slug",
         queryset=Treaty.objects.all(),
         distinct=False,
-        help_text="Treaty slug, e.g. ottawa.",
+        label=_("Treaty"),
+        help_text=_("Treaty slug, e.g. ottawa."),
     )
-    treaty_id = IdFilter(field_name="treaty", queryset=Treaty.objects.all(), distinct=False, label="Treaty (id)")
+    treaty_id = IdFilter(field_name="treaty", queryset=Treaty.objects.all(), distinct=False, label=_("Treaty (id)"))
     country = CodeFilter(
         field_name="country",
         to_field_name="iso3",
         queryset=Country.objects.all(),
         distinct=False,
         case="upper",
-        help_text="ISO 3166-1 alpha-3 code, e.g. CAN. Only the events recorded for that state itself.",
+        label=_("Country"),
+        help_text=_("ISO 3166-1 alpha-3 code, e.g. CAN. Only the events recorded for that state itself."),
     )
-    country_id = IdFilter(field_name="country", queryset=Country.objects.all(), distinct=False, label="Country (id)")
+    country_id = IdFilter(field_name="country", queryset=Country.objects.all(), distinct=False, label=_("Country (id)"))
     region = CodeFilter(
         method="filter_region",
         to_field_name="key",
         queryset=_regions_by_key(),
-        help_text="Scheme and region slugs joined by a colon, e.g. m49:asia or un-groups:african: "
-        "the events of the countries the scheme places in that region.",
+        label=_("Region"),
+        help_text=_(
+            "Scheme and region slugs joined by a colon, e.g. m49:asia or un-groups:african: "
+            "the events of the countries the scheme places in that region."
+        ),
     )
-    region_id = IdFilter(method="filter_region", queryset=Region.objects.all(), label="Region (id)")
+    region_id = IdFilter(method="filter_region", queryset=Region.objects.all(), label=_("Region (id)"))
     forum = CodeFilter(
         method="filter_forum",
         to_field_name="slug",
         queryset=Forum.objects.all(),
-        help_text="Forum slug, e.g. cd: the events of countries that were members (not observers) of the forum "
-        "on the event's date. A membership whose start no source gave counts from the beginning.",
+        label=_("Forum"),
+        help_text=_(
+            "Forum slug, e.g. cd: the events of countries that were members (not observers) of the forum "
+            "on the event's date. A membership whose start no source gave counts from the beginning."
+        ),
     )
-    forum_id = IdFilter(method="filter_forum", queryset=Forum.objects.all(), label="Forum (id)")
+    forum_id = IdFilter(method="filter_forum", queryset=Forum.objects.all(), label=_("Forum (id)"))
     kind = django_filters.MultipleChoiceFilter(
-        choices=EventKind.choices, distinct=False, help_text="One or more kinds, e.g. signature."
+        choices=EventKind.choices,
+        distinct=False,
+        label=_("Kind"),
+        help_text=_("One or more kinds, e.g. signature."),
     )
     date_after = django_filters.DateFilter(
         field_name="date",
         lookup_expr="gte",
         input_formats=ISO_DATE,
-        label="From",
-        help_text="Events on or after this date (YYYY-MM-DD).",
+        label=_("From"),
+        help_text=_("Events on or after this date (YYYY-MM-DD)."),
     )
     date_before = django_filters.DateFilter(
         field_name="date",
         lookup_expr="lte",
         input_formats=ISO_DATE,
-        label="Until",
-        help_text="Events on or before this date (YYYY-MM-DD).",
+        label=_("Until"),
+        help_text=_("Events on or before this date (YYYY-MM-DD)."),
     )
 
     class Meta:

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -87,15 +88,17 @@ class StatusEventImportForm(forms.Form):
     cells the export neutralised (`'=...`) are read back as they were.
     """
 
-    iso3 = SharedCharField(error_messages={"required": "Give the country's ISO 3166-1 alpha-3 code."})
-    treaty = SharedCharField(error_messages={"required": "Give the treaty's slug, e.g. ottawa."})
-    kind = SharedCharField(error_messages={"required": "Give the kind of event, e.g. signature."})
+    iso3 = SharedCharField(error_messages={"required": gettext_lazy("Give the country's ISO 3166-1 alpha-3 code.")})
+    treaty = SharedCharField(error_messages={"required": gettext_lazy("Give the treaty's slug, e.g. ottawa.")})
+    kind = SharedCharField(error_messages={"required": gettext_lazy("Give the kind of event, e.g. signature.")})
     value = SharedCharField(required=False, max_length=VALUE_MAX_LENGTH)
     date = _date_field(required=True)
     effective_date = _date_field(required=False)
     end_date = _date_field(required=False)
     # Source and note are kept exactly as written, so an export imports back unchanged.
-    source = SharedCharField(strip=False, error_messages={"required": "Every event needs a source: a URL or citation."})
+    source = SharedCharField(
+        strip=False, error_messages={"required": gettext_lazy("Every event needs a source: a URL or citation.")}
+    )
     note = SharedCharField(required=False, strip=False)
     # Optional and last: blank (or a file without the column) is `day`.
     date_precision = SharedCharField(required=False)
@@ -108,27 +111,30 @@ class StatusEventImportForm(forms.Form):
     def clean_iso3(self):
         code = self.cleaned_data["iso3"].upper()
         if code not in self.countries:
-            raise forms.ValidationError(f"No country has the ISO alpha-3 code {code!r}.")
+            raise forms.ValidationError(_("No country has the ISO alpha-3 code %(code)s.") % {"code": repr(code)})
         return self.countries[code]
 
     def clean_treaty(self):
         slug = self.cleaned_data["treaty"].lower()
         if slug not in self.treaties:
             known = ", ".join(sorted(self.treaties)[:10])
-            raise forms.ValidationError(f"No treaty has the slug {slug!r} (known: {known}).")
+            message = _("No treaty has the slug %(slug)s (known: %(known)s).")
+            raise forms.ValidationError(message % {"slug": repr(slug), "known": known})
         return self.treaties[slug]
 
     def clean_kind(self):
         kind = self.cleaned_data["kind"].lower()
         if kind not in EventKind.values:
-            raise forms.ValidationError(f"Unknown kind {kind!r}; one of: {', '.join(EventKind.values)}.")
+            message = _("Unknown kind %(kind)s; one of: %(kinds)s.")
+            raise forms.ValidationError(message % {"kind": repr(kind), "kinds": ", ".join(EventKind.values)})
         return kind
 
     def clean_date_precision(self):
         precision = (self.cleaned_data.get("date_precision") or DatePrecision.DAY).strip().lower()
         if precision not in DatePrecision.values:
+            message = _("Unknown date precision %(precision)s; one of: %(precisions)s (blank: day).")
             raise forms.ValidationError(
-                f"Unknown date precision {precision!r}; one of: {', '.join(DatePrecision.values)} (blank: day)."
+                message % {"precision": repr(precision), "precisions": ", ".join(DatePrecision.values)}
             )
         return precision
 
@@ -152,14 +158,15 @@ def kind_value_choices() -> list[tuple[str, str, tuple[str, ...]]]:
     """(value, label, kinds it fits) for the admin's value menu: "Stance: supporter" and the like, and
     "no value" for the kinds that take none or may leave it blank."""
     blank_kinds = tuple(kind for kind in EventKind.values if kind not in KINDS_REQUIRING_VALUE)
-    choices = [("", "— no value —", blank_kinds)]
+    choices = [("", gettext_lazy("— no value —"), blank_kinds)]
     for kind, values in KIND_VALUES.items():
-        choices += [(value, f"{EventKind(kind).label}: {value}", (kind,)) for value in values if value]
+        # Lazy: the admin's form is built once, its menu read in each user's language; the value stays the code.
+        choices += [(value, format_lazy("{}: {}", EventKind(kind).label, value), (kind,)) for value in values if value]
     return choices
 
 
 # The label of the text box for the kinds whose value is free text.
-FREE_VALUE_LABEL = "Territories (a territorial application only)"
+FREE_VALUE_LABEL = gettext_lazy("Territories (a territorial application only)")
 
 
 class KindValueSelect(forms.Select):
@@ -228,18 +235,19 @@ class EventImportUploadForm(forms.Form):
     """The admin's upload: one CSV file with the event export's columns."""
 
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8, the columns of the event export: iso3,treaty,kind,value,date,effective_date,end_date,"
-        "source,note.",
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "UTF-8, the columns of the event export: iso3,treaty,kind,value,date,effective_date,end_date,source,note."
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         limit = max_import_bytes()
         if upload.size > limit:
+            message = _("The file is %(size)s MiB; the limit is %(limit)s MiB. Split it into smaller files.")
             raise forms.ValidationError(
-                f"The file is {upload.size / 1048576:.1f} MiB; the limit is {limit / 1048576:.1f} MiB. "
-                "Split it into smaller files."
+                message % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.1f}"}
             )
         return upload
 

@@ -180,7 +180,7 @@ def status_map_svg(*, shapes: list[MapShape], on: datetime.date, count: str, tre
     ]
     for shape in shapes:
         paths = paths_by_code[shape.code]
-        name = shape.country.name if shape.country else shape.code.upper()
+        name = shape.country.local_name if shape.country else shape.code.upper()
         if shape.row is None:
             not_counted = _("%(name)s: not counted on this date") % {"name": name}
             title = f"<title>{escape(not_counted)}</title>"
@@ -188,7 +188,7 @@ def status_map_svg(*, shapes: list[MapShape], on: datetime.date, count: str, tre
             continue
         label = f"{name}: {shape.row.status.status_label}"
         if shape.row.country.pk != shape.country.pk:
-            label += " " + _("(as part of %(name)s)") % {"name": shape.row.country.name}
+            label += " " + _("(as part of %(name)s)") % {"name": shape.row.country.local_name}
         href = reverse("treaties:country_detail", kwargs={"iso3": shape.row.country.iso3}) + "?" + query
         # Out of the tab order (tabindex -1): about 185 shapes would be as many tab stops before the next link.
         # The map is one stop (its <object> on the page); the status table is its keyboard alternative.

@@ -151,7 +151,7 @@ def status_map_shapes(*, rows: Iterable[StatusRowLike], codes: Iterable[str]) ->
     """
     rows_by_id = {row.country.pk: row for row in rows}
     stand_ins = country_stand_ins(existing=set(rows_by_id))
-    countries = {c.iso2.lower(): c for c in Country.objects.only("pk", "iso2", "iso3", "name")}
+    countries = {c.iso2.lower(): c for c in Country.objects.only("pk", "iso2", "iso3", "name", "name_fr", "name_es")}
     shapes = []
     for code in codes:
         country = countries.get(code)

@@ -33,6 +33,8 @@ ENGLISH = [
     "Signatories",
     "Share on board",
     "Skip to content",
+    "Overdue",
+    "Days late",
 ]
 UI = "nav, thead th, label, button, caption, summary, legend, dt, figcaption"
 SAID = {"fr": "États parties", "es": "Estados partes"}
@@ -48,6 +50,7 @@ def _pages() -> dict[str, str]:
         "compare": "/compare/?treaties=ottawa&treaties=ccm",
         "status": "/treaties/ottawa/?date=2020-01-01",
         "votes": "/treaties/ottawa/votes/",
+        "obligations": "/treaties/ottawa/obligations/?date=2010-01-01",
         "events": "/events/?treaty=ottawa",
         "country": "/countries/FRA/?date=2020-01-01",
         "regions": "/regions/?scheme=m49",
@@ -66,7 +69,7 @@ def test_every_public_page_reads_in_the_language(page, screenshot, reference_dat
         words = " | ".join(page.locator(UI).all_inner_texts())
         left = [word for word in ENGLISH if re.search(rf"\b{word}\b", words)]
         assert left == [], f"/{language}{url} still says {left}"
-        if name in ("overview", "status", "region", "forum"):
+        if name in ("overview", "status", "obligations", "region", "forum"):
             assert SAID[language] in page.locator("main").inner_text(), url
         if name in ("overview", "region", "country"):
             if name == "overview":

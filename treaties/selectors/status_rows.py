@@ -120,7 +120,7 @@ def event_filter_choices() -> dict[str, list]:
     """What the event list's filter form offers: treaties, countries, regions by scheme, forums (four queries)."""
     return {
         "treaties": family_order(Treaty.objects.all()),
-        "countries": list(Country.objects.order_by("name").only("iso3", "name")),
+        "countries": list(Country.objects.order_by("name").only("iso3", "name", "name_fr", "name_es")),
         "regions": list(Region.objects.select_related("scheme").order_by("scheme__name", "name")),
         "forums": list(Forum.objects.order_by("name")),
         "kinds": EventKind.choices,

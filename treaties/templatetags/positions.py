@@ -8,7 +8,7 @@ query (`treaties.selectors.votes.latest_positions`) whatever the number of rows.
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from treaties.choices import EventKind, Stance
+from treaties.choices import VALUE_LABELS, EventKind, Stance, value_label
 from treaties.selectors.votes import Positions, latest_positions
 
 register = template.Library()
@@ -43,7 +43,7 @@ POLICY_LABELS = {
     "de_facto": _("no exports (de facto)"),
 }
 # A General Assembly vote's value in words, as the tables print it (the stored values are English codes).
-VOTE_LABELS = {"yes": _("yes"), "no": _("no"), "abstain": _("abstain"), "absent": _("absent")}
+VOTE_LABELS = VALUE_LABELS[EventKind.UNGA_VOTE]
 
 
 @register.filter
@@ -79,6 +79,13 @@ def policy_label(event) -> str:
     if event is None:
         return ""
     return POLICY_LABELS.get(event.value, event.value)
+
+
+@register.filter
+def event_value(event) -> str:
+    """An event's value in the page's language ("supporter", "partisan"; "yes", "pour"), as the timeline,
+    the event list and the latest changes print it; free text and obligation slugs as written."""
+    return value_label(event.kind, event.value)
 
 
 @register.filter

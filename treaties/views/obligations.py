@@ -3,8 +3,11 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -12,7 +15,13 @@ from countries.models import RegionScheme
 from treaties.choices import ObligationState
 from treaties.forms import EARLIEST, LATEST
 from treaties.models import Treaty
-from treaties.selectors.obligations import UPCOMING_MONTHS, ObligationRow, obligation_table, treaty_obligations
+from treaties.selectors.obligations import (
+    NO_REGION_LABEL,
+    UPCOMING_MONTHS,
+    ObligationRow,
+    obligation_table,
+    treaty_obligations,
+)
 from treaties.views.mixins import DEFAULT_SCHEME, CsvExportMixin, bad_request, get_by_slug_or_404
 
 # obligations.csv: one row per State Party and obligation on the date, as the page's table.
@@ -36,28 +45,39 @@ class ObligationsForm(forms.Form):
     `obligation` (a slug; all when blank) and `state` (all when blank): one form for both."""
 
     date = forms.DateField(
-        required=False, input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}), label="Date"
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("Date"),
     )
-    scheme = forms.ChoiceField(required=False, label="Regions")
-    obligation = forms.ChoiceField(required=False, label="Obligation")
-    state = forms.ChoiceField(required=False, label="State", choices=[("", "All"), *ObligationState.choices])
+    scheme = forms.ChoiceField(required=False, label=gettext_lazy("Regions"))
+    obligation = forms.ChoiceField(required=False, label=gettext_lazy("Obligation"))
+    state = forms.ChoiceField(
+        required=False,
+        label=pgettext_lazy("where a State stands on an obligation", "State"),
+        choices=[("", gettext_lazy("All")), *ObligationState.choices],
+    )
 
     def __init__(self, data, *, schemes: list[tuple[str, str]], obligations: list[tuple[str, str]]):
         super().__init__(data)
         self.fields["scheme"].choices = schemes
-        self.fields["scheme"].error_messages["invalid_choice"] = (
-            f"Choose one of the region schemes: {', '.join(slug for slug, _ in schemes)}."
-        )
-        self.fields["obligation"].choices = [("", "All"), *obligations]
-        self.fields["obligation"].error_messages["invalid_choice"] = (
-            f"Choose one of the treaty's obligations: {', '.join(slug for slug, _ in obligations) or 'none'}."
-        )
-        self.fields["state"].error_messages["invalid_choice"] = f"Choose one of: {', '.join(ObligationState.values)}."
+        self.fields["scheme"].error_messages["invalid_choice"] = _("Choose one of the region schemes: %(slugs)s.") % {
+            "slugs": ", ".join(slug for slug, _label in schemes)
+        }
+        self.fields["obligation"].choices = [("", _("All")), *obligations]
+        slugs = ", ".join(slug for slug, _label in obligations) or _("none")
+        self.fields["obligation"].error_messages["invalid_choice"] = _(
+            "Choose one of the treaty's obligations: %(slugs)s."
+        ) % {"slugs": slugs}
+        self.fields["state"].error_messages["invalid_choice"] = _("Choose one of: %(values)s.") % {
+            "values": ", ".join(ObligationState.values)
+        }
 
     def clean_date(self) -> datetime.date:
         value = self.cleaned_data.get("date") or timezone.localdate()
         if not EARLIEST <= value <= LATEST:
-            raise forms.ValidationError(f"Choose a date between {EARLIEST} and {LATEST}.")
+            message = _("Choose a date between %(earliest)s and %(latest)s.")
+            raise forms.ValidationError(message % {"earliest": EARLIEST, "latest": LATEST})
         return value
 
 
@@ -115,6 +135,15 @@ def csv_row(row: ObligationRow) -> tuple:
     )
 
 
+def state_cell(row: ObligationRow) -> str:
+    """The table's state cell: the CSV's code on the English page, whose table is the CSV's cells (a reader
+    can check one against the other), and the state's label in another language, where a code would be an
+    English word in a translated table."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return row.standing.state
+    return str(row.standing.state_label)
+
+
 class TreatyObligationsView(ObligationsMixin, TemplateView):
     """`/treaties/<slug>/obligations/?date=&scheme=&obligation=&state=`: each obligation's counts by state,
     the overdue with how late, the deadlines of the next 24 months, the counts per region, and every row."""
@@ -129,7 +158,8 @@ class TreatyObligationsView(ObligationsMixin, TemplateView):
             "scheme": self.scheme,
             "form": self.form,
             "table": self.table,
-            "rows": [(row, csv_row(row)) for row in self.table.rows],
+            "rows": [(row, csv_row(row), state_cell(row)) for row in self.table.rows],
+            "no_region": NO_REGION_LABEL,
             "states": ObligationState.choices,
             "upcoming_months": UPCOMING_MONTHS,
             "query": self.query(),

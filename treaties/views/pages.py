@@ -93,7 +93,7 @@ class HomeView(TreatyChoiceMixin, TemplateView):
                     Series(_("On board"), "#0b5cad", [(r.date, r.on_board) for r in series]),
                 ],
                 title=_("%(treaty)s: States Parties and states on board over time, counted %(count)s")
-                % {"treaty": treaty.short_name, "count": self.count_label},
+                % {"treaty": treaty.local_short_name, "count": self.count_label},
             ),
             "yearly": [r for r in series if (r.date.month, r.date.day) == (12, 31) or r is series[-1]],
             "latest": latest_events(treaty=treaty, on=self.on),
@@ -133,7 +133,7 @@ class TreatyMapView(AsOfMixin, View):
         treaty = get_object_or_404(Treaty, slug=slug)
         rows = treaty_status_rows(treaty=treaty, on=self.on, count=self.count)
         shapes = status_map_shapes(rows=rows, codes=world_shapes())
-        svg = status_map_svg(shapes=shapes, on=self.on, count=self.count, treaty_name=treaty.short_name)
+        svg = status_map_svg(shapes=shapes, on=self.on, count=self.count, treaty_name=treaty.local_short_name)
         return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
@@ -175,8 +175,8 @@ class RegionDetailView(TreatyChoiceMixin, StatusTableMixin, TemplateView):
                 region_time_series(treaty=self.treaty, count=self.count, scheme=scheme, region=region),
                 title=_("%(group)s: States Parties and states on board the %(treaty)s over time, counted %(count)s")
                 % {
-                    "group": region.name if region else _("In no region"),
-                    "treaty": self.treaty.short_name,
+                    "group": region.local_name if region else _("In no region"),
+                    "treaty": self.treaty.local_short_name,
                     "count": self.count_label,
                 },
             ),
@@ -208,7 +208,7 @@ class ForumDetailView(TreatyChoiceMixin, StatusTableMixin, TemplateView):
                 title=_(
                     "%(forum)s: members that are States Parties and on board the %(treaty)s over time, counted %(count)s"  # noqa: E501
                 )
-                % {"forum": forum.name, "treaty": self.treaty.short_name, "count": self.count_label},
+                % {"forum": forum.local_name, "treaty": self.treaty.local_short_name, "count": self.count_label},
             ),
         }
 
@@ -263,7 +263,7 @@ class RegionListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
             "groups_over_time": groups_over_time(
                 panel_time_series(treaty=self.treaty, count=self.count, panel=scheme_panel(scheme.pk), scheme=scheme),
                 title=_("%(scheme)s: states on board the %(treaty)s over time, counted %(count)s")
-                % {"scheme": scheme.name, "treaty": self.treaty.short_name, "count": self.count_label},
+                % {"scheme": scheme.local_name, "treaty": self.treaty.local_short_name, "count": self.count_label},
             ),
         }
 
@@ -285,7 +285,7 @@ class ForumListView(GroupSortMixin, TreatyChoiceMixin, TemplateView):
             "groups_over_time": groups_over_time(
                 panel_time_series(treaty=self.treaty, count=self.count, panel=FORUMS_PANEL),
                 title=_("Forums: members on board the %(treaty)s over time, counted %(count)s")
-                % {"treaty": self.treaty.short_name, "count": self.count_label},
+                % {"treaty": self.treaty.local_short_name, "count": self.count_label},
             ),
         }
 

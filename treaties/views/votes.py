@@ -5,11 +5,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from countries.models import RegionScheme
+from countries.models import Region, RegionScheme, name_language
 from treaties.charts import GROUP_STYLES, Series, time_series_svg
 from treaties.forms import VotesForm
 from treaties.models import Treaty
-from treaties.selectors.votes import VOTE_VALUES, TreatyVotes, treaty_votes
+from treaties.selectors.votes import VOTE_VALUES, RegionVotes, TreatyVotes, treaty_votes
 from treaties.views.mixins import DEFAULT_SCHEME, CsvExportMixin, bad_request, get_by_slug_or_404
 
 # votes.csv: one row per group of the chosen year, as the page's table shows them.
@@ -27,7 +27,7 @@ class VotesMixin:
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.treaty = get_by_slug_or_404(Treaty, kwargs["slug"])
         schemes = {s.slug: s for s in RegionScheme.objects.all()}
-        self.form = VotesForm(request.GET, schemes=[(slug, s.name) for slug, s in schemes.items()])
+        self.form = VotesForm(request.GET, schemes=[(slug, s.local_name) for slug, s in schemes.items()])
         if not self.form.is_valid():
             return bad_request(request, self.form.errors, form=self.form)
         self.scheme = schemes.get(self.form.cleaned_data["scheme"] or DEFAULT_SCHEME) or next(
@@ -38,6 +38,18 @@ class VotesMixin:
         self.year = self.form.cleaned_data["year"]
         self.votes: TreatyVotes = treaty_votes(treaty=self.treaty, scheme=self.scheme, year=self.year)
         return super().dispatch(request, *args, **kwargs)
+
+
+def region_labels(votes: TreatyVotes, scheme: RegionScheme) -> list[tuple[str, RegionVotes]]:
+    """The page's name for each region row, with the row: the selector labels rows in English, which the CSV
+    keeps; a French or Spanish page reads the regions' names in its language (one query, none in English)."""
+    if votes.chosen is None:
+        return []
+    names: dict[str, str] = {}
+    if name_language():
+        names = {r.slug: r.local_name for r in Region.objects.filter(scheme=scheme)}
+        names[""] = _("In no region")
+    return [(names.get(region.slug, region.label), region) for region in votes.regions]
 
 
 def votes_rows(votes: TreatyVotes) -> list[tuple]:
@@ -79,9 +91,10 @@ class TreatyVotesView(VotesMixin, TemplateView):
             "year": self.year,
             "votes": votes,
             "chosen": votes.chosen,
+            "vote_regions": region_labels(votes, self.scheme),
             "chart": time_series_svg(
                 series=series,
-                title=_("General Assembly votes on the %(treaty)s, by year") % {"treaty": self.treaty.short_name},
+                title=_("General Assembly votes on the %(treaty)s, by year") % {"treaty": self.treaty.local_short_name},
             )
             if years
             else "",
