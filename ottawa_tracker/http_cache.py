@@ -66,6 +66,7 @@ import datetime
 import hashlib
 import itertools
 import logging
+import os
 import threading
 import time
 import uuid
@@ -83,6 +84,10 @@ from django.utils.http import http_date
 logger = logging.getLogger(__name__)
 
 MARKS_KEY = "http_cache:marks"
+# Where every writer says the data changed, and every serving process listens (`VersionWatcher`).
+CHANNEL = "http_cache:changed"
+# How long the watcher waits for a notice before checking that it is still subscribed.
+WATCH_POLL_SECONDS = 5.0
 GENERATION_KEY = "http_cache:generation"
 PAGE_KEY = "http_cache:page:{}"
 # After a cache error, go without the response cache this long rather than wait on a frozen Redis each time.
@@ -293,11 +298,8 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def data_version() -> tuple[str, float]:
-    """The data version and the time it last changed: two cache reads, and one query when the marks' part has expired.
-
-    Raises CacheFailed when the cache fails.
-    """
+def _version_parts() -> tuple[tuple[str, float], tuple[str, float]]:
+    """The marks' token and the generation from the cache: one read, and one query when the marks' part has expired."""
     found = _cache_call("get_many", [MARKS_KEY, GENERATION_KEY])
     marks = found.get(MARKS_KEY)
     if marks is None:
@@ -308,18 +310,116 @@ def data_version() -> tuple[str, float]:
         fresh = (uuid.uuid4().hex, time.time())
         _cache_call("add", GENERATION_KEY, fresh, None)
         generation = _cache_call("get", GENERATION_KEY) or fresh
+    return marks, generation
+
+
+def data_version() -> tuple[str, float]:
+    """The data version and the time it last changed. Raises CacheFailed when the cache fails.
+
+    On Redis, read once and then kept in this process while the watcher (`VersionWatcher`) is
+    listening for changes, for at most VERSION_MEMO_SECONDS; otherwise read from the cache each time.
+    """
+    parts = _watcher.remembered()
+    if parts is None:
+        seen = _watcher.messages
+        parts = _version_parts()
+        _watcher.remember(parts, seen)
+    (marks, marks_changed), (generation, generation_changed) = parts
     today = _today()
     midnight = datetime.datetime.combine(today, datetime.time(), tzinfo=timezone.get_current_timezone()).timestamp()
-    return f"{marks[0]}-{generation[0]}-{today.isoformat()}", max(marks[1], generation[1], midnight)
+    return f"{marks}-{generation}-{today.isoformat()}", max(marks_changed, generation_changed, midnight)
+
+
+class VersionWatcher:
+    """Keeps the data version in this process and forgets it the moment any process says it changed.
+
+    Reading the version from Redis costs a round trip per request, which was the whole difference
+    between a 304 (or a stored page) and a static file. Every writer already tells the cache when the
+    data changes (`data_version_changed`); it also publishes a notice on CHANNEL, and each process
+    listens in a daemon thread (started in the process that serves, after gunicorn's fork). While the
+    thread is subscribed, the version read last is kept for at most VERSION_MEMO_SECONDS (a change
+    committed by a writer outside a request is seen when the marks' token is re-read, as before,
+    at most this much later); a notice forgets it at once. A version read while a notice was arriving
+    is not kept (`messages` moved). If the subscription drops, nothing is kept until it is back: every
+    request reads Redis, as it did before. With the local memory cache (one per process, no round
+    trip) the watcher does nothing.
+
+    Why not redis-py's client-side caching: it needs Redis 7.4 (the machines here run 7.0); and not
+    Django's cache framework: it has no notion of a notice between processes.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pid = 0
+        self.listening = False
+        self.messages = 0
+        self.parts = None
+        self.until = 0.0
+
+    def remembered(self):
+        if not self.listening or self.pid != os.getpid():
+            self._start()
+            return None
+        with self.lock:
+            if self.parts is not None and time.monotonic() < self.until:
+                return self.parts
+        return None
+
+    def remember(self, parts, seen: int) -> None:
+        with self.lock:
+            if self.listening and self.messages == seen:
+                self.parts, self.until = parts, time.monotonic() + settings.VERSION_MEMO_SECONDS
+
+    def forget(self) -> None:
+        with self.lock:
+            self.messages += 1
+            self.parts = None
+
+    def _start(self) -> None:
+        if settings.VERSION_MEMO_SECONDS <= 0 or not hasattr(cache, "pubsub_client"):
+            return
+        with self.lock:
+            if self.pid == os.getpid():
+                return  # started already in this process (and not listening yet, or reconnecting)
+            self.pid, self.listening, self.parts = os.getpid(), False, None
+        threading.Thread(target=self._listen, name="http-cache-version-watcher", daemon=True).start()
+
+    def _listen(self) -> None:
+        while True:
+            pubsub = None
+            try:
+                pubsub = cache.pubsub_client()
+                pubsub.subscribe(CHANNEL)
+                while True:
+                    message = pubsub.get_message(timeout=WATCH_POLL_SECONDS)
+                    if message is None:
+                        continue
+                    self.forget()
+                    if message["type"] == "subscribe":
+                        self.listening = True  # Redis confirmed: from now on every notice reaches this process
+            except Exception:  # Redis went away: read it on every request until the subscription is back
+                logger.warning("the data version watcher lost Redis; reading the version on every request")
+                with self.lock:
+                    self.listening, self.parts = False, None
+                time.sleep(PAUSE_SECONDS)
+            finally:
+                with contextlib.suppress(Exception):
+                    pubsub.close()
+
+
+_watcher = VersionWatcher()
 
 
 def data_version_changed() -> None:
     """Forget the cached marks' token and start a new generation: the next request sees the change."""
     if time.monotonic() < _paused_until:
         return  # the cache failed a moment ago: no writer waits on it (nothing is served from it either)
+    _watcher.forget()
     try:
         _cache_call("delete", MARKS_KEY)
         _cache_call("set", GENERATION_KEY, (uuid.uuid4().hex, time.time()), None)
+        if hasattr(cache, "publish"):
+            _cache_call("publish", CHANNEL, "changed")  # every process forgets its copy of the version
     except CacheFailed:
         pass  # the pages stored in a failing cache are not being served either
 

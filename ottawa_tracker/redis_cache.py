@@ -28,3 +28,11 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusedRedisCacheClient
+
+    # Beyond Django's cache API, for the response cache's "data changed" notice (ottawa_tracker/http_cache.py).
+    def publish(self, channel: str, message: str) -> None:
+        self._cache.get_client(write=True).publish(channel, message)
+
+    def pubsub_client(self):
+        """A pub/sub on this cache's Redis (redis-py gives it a connection of its own)."""
+        return self._cache.get_client(write=True).pubsub()

@@ -162,6 +162,8 @@ else:
 RESPONSE_CACHE = env_bool("RESPONSE_CACHE", default=True)
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 600)
 DATA_VERSION_SECONDS = env_int("DATA_VERSION_SECONDS", 5)
+# On Redis, each process keeps the data version this long while it hears every change (0: read it per request).
+VERSION_MEMO_SECONDS = env_float("VERSION_MEMO_SECONDS", 1.0)
 # Each process also keeps the pages it served last in memory, up to this many bytes of bodies.
 RESPONSE_LOCAL_BYTES = env_int("RESPONSE_LOCAL_BYTES", 32 * 1024 * 1024)
 RESPONSE_CACHE_CONTROL = env_str("RESPONSE_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=600")

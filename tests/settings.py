@@ -15,3 +15,6 @@ EXPORT_MAX_CONCURRENT_PER_ADDRESS = 0
 # The response cache (ottawa_tracker/http_cache.py) would outlive each test's rolled-back data and serve one
 # test's page to the next; tests/test_response_cache.py turns it on with an empty cache.
 RESPONSE_CACHE = False
+# The data version kept per process (on Redis) would let one test's version outlive its rolled-back data;
+# tests/test_response_cache.py turns it on.
+VERSION_MEMO_SECONDS = 0.0

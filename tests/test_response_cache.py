@@ -7,6 +7,7 @@ here turns it on with an empty cache.
 import contextlib
 import datetime
 import socket
+import time
 
 import pytest
 from django.core.cache import cache
@@ -36,6 +37,7 @@ PAGES = [
 def response_cache(settings):
     settings.RESPONSE_CACHE = True
     settings.RESPONSE_CACHE_SECONDS = 600
+    settings.VERSION_MEMO_SECONDS = 1.0  # as in production: on Redis, each process keeps the version it hears about
     cache.clear()
     http_cache.response_cache_clear()
     yield
@@ -169,7 +171,8 @@ def test_a_change_the_marks_do_not_see_still_changes_the_page(client, reference_
     assert b"renamed for the test" in second.content
 
 
-def test_a_lost_generation_never_serves_a_stale_page(client, reference_data):
+def test_a_lost_generation_never_serves_a_stale_page(client, reference_data, settings):
+    settings.VERSION_MEMO_SECONDS = 0  # as read from the cache (a process keeping it sees the loss a second later)
     first = client.get("/forums/cd/")
     cache.delete(http_cache.GENERATION_KEY)  # evicted, or a flush of part of the cache
     second = client.get("/forums/cd/")
@@ -313,8 +316,11 @@ def test_the_apis_anonymous_reads_follow_the_pages_rules_and_tokens_stay_private
     assert "private" in mine["Cache-Control"] and "no-store" in mine["Cache-Control"] and "ETag" not in mine
 
 
-def test_a_page_this_process_served_needs_no_second_read_of_the_shared_cache(client, reference_data, monkeypatch):
+def test_a_page_this_process_served_needs_no_second_read_of_the_shared_cache(
+    client, reference_data, monkeypatch, settings
+):
     """One read of the shared cache (the data version) per hit: the page comes from this process's memory."""
+    settings.VERSION_MEMO_SECONDS = 0  # the version itself read each time (see the watcher's tests below)
     client.get("/forums/cd/")
     reads = []
     real = http_cache._cache_call
@@ -390,3 +396,71 @@ def test_the_redis_cache_keeps_one_client_per_pool():
 
     backend = ReusedClientRedisCache("redis://127.0.0.1:6379/9", {})
     assert backend._cache.get_client("a") is backend._cache.get_client("b", write=True)
+
+
+@pytest.fixture
+def watcher(settings):
+    """The data version watcher on the real Redis (CI); skipped without it outside CI, never in CI."""
+    from tests.treaties.conftest import services_required
+
+    if not hasattr(cache, "pubsub_client"):
+        if services_required():
+            pytest.fail("CI_REQUIRE_SERVICES is set but the cache is not Redis: set REDIS_URL")
+        pytest.skip("the version watcher listens on Redis (set REDIS_URL; CI does)")
+    watcher = http_cache._watcher
+    watcher.remembered()  # starts it in this process
+    deadline = time.monotonic() + 5
+    while not watcher.listening and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert watcher.listening, "the watcher did not subscribe within 5 s"
+    return watcher
+
+
+def _reads(monkeypatch) -> list[str]:
+    reads: list[str] = []
+    real = http_cache._cache_call
+
+    def spy(method, *args, **kwargs):
+        reads.append(method)
+        return real(method, *args, **kwargs)
+
+    monkeypatch.setattr(http_cache, "_cache_call", spy)
+    return reads
+
+
+def test_while_the_watcher_listens_a_304_reads_nothing_from_redis(client, reference_data, watcher, monkeypatch):
+    etag = client.get("/treaties/ottawa/")["ETag"]
+    reads = _reads(monkeypatch)
+    for _ in range(3):
+        assert client.get("/treaties/ottawa/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert reads == []
+
+
+def test_a_change_in_another_process_is_heard_and_the_page_changes(client, reference_data, watcher):
+    """Another process (a worker's recompute) sets a new generation and publishes: this one forgets at once."""
+    first = client.get("/forums/cd/")
+    heard = watcher.messages
+    cache.set(http_cache.GENERATION_KEY, ("from-another-process", time.time()), None)
+    cache.publish(http_cache.CHANNEL, "changed")
+    deadline = time.monotonic() + 5
+    while watcher.messages == heard and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert watcher.messages > heard, "the notice did not arrive within 5 s"
+    second = client.get("/forums/cd/")
+    assert second["ETag"] != first["ETag"]
+
+
+def test_without_the_subscription_every_request_reads_the_version(client, reference_data, watcher, monkeypatch):
+    etag = client.get("/treaties/ottawa/")["ETag"]
+    monkeypatch.setattr(watcher, "listening", False)  # the subscription dropped (Redis restarted)
+    reads = _reads(monkeypatch)
+    assert client.get("/treaties/ottawa/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get("/treaties/ottawa/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert reads == ["get_many", "get_many"]
+
+
+def test_a_version_read_while_a_notice_arrives_is_not_kept(watcher):
+    seen = watcher.messages
+    watcher.forget()  # a notice arrived between reading the version and keeping it
+    watcher.remember((("m", 0.0), ("g", 0.0)), seen)
+    assert watcher.remembered() is None
