@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from countries.choices import CountryKind, DatePrecision, MembershipRole
@@ -120,8 +121,11 @@ class Country(models.Model):
                 if seat_start_problem(self, seat.start_date):
                     errors.setdefault(
                         "valid_from" if self.valid_from and seat.start_date < self.valid_from else "valid_until",
-                        f"Its seat in {seat.forum} from {seat.start_date} would fall outside these dates: "
-                        "correct the seat first.",
+                        _(
+                            "Its seat in %(forum)s from %(start)s would fall outside these dates: "
+                            "correct the seat first."
+                        )
+                        % {"forum": seat.forum, "start": seat.start_date},
                     )
         if errors:
             raise ValidationError(errors)
@@ -261,7 +265,12 @@ class RegionAssignment(models.Model):
 
     def clean(self) -> None:
         if self.region_id and self.scheme_id and self.region.scheme_id != self.scheme_id:
-            raise ValidationError({"region": f"{self.region.name} is not a region of the scheme {self.scheme}."})
+            raise ValidationError(
+                {
+                    "region": _("%(region)s is not a region of the scheme %(scheme)s.")
+                    % {"region": self.region.name, "scheme": self.scheme}
+                }
+            )
 
 
 class Forum(models.Model):
@@ -367,12 +376,16 @@ def seat_start_problem(country: Country, start: datetime.date | None) -> str | N
     if start is None:
         return None
     if country.valid_from and start < country.valid_from:
-        return (
-            f"{country} came into being on {country.valid_from}; a seat from {start} belongs to the state "
+        return _(
+            "%(country)s came into being on %(valid_from)s; a seat from %(start)s belongs to the state "
             "that held it then (a state that continues it counts its seats)."
-        )
+        ) % {"country": country, "valid_from": country.valid_from, "start": start}
     if country.valid_until and start >= country.valid_until:
-        return f"{country} ceased to exist on {country.valid_until}; it cannot take a seat on {start}."
+        return _("%(country)s ceased to exist on %(valid_until)s; it cannot take a seat on %(start)s.") % {
+            "country": country,
+            "valid_until": country.valid_until,
+            "start": start,
+        }
     return None
 
 

@@ -21,6 +21,7 @@ from countries.models import Forum, Region
 from ottawa_tracker import http_cache
 from treaties.choices import KIND_VALUES, VALUE_LABELS, EventKind, value_label
 from treaties.forms import StatusEventImportForm
+from treaties.validation.messages import _a
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("fr", "es")
@@ -362,3 +363,74 @@ def test_import_errors_are_in_the_users_language():
         english = StatusEventImportForm(form_data, countries={}, treaties={}).errors
         assert english["iso3"] == ["No country has the ISO alpha-3 code 'XXX'."]
         assert english["source"] == ["Every event needs a source: a URL or citation."]
+
+
+# The record's refusals in words (validation and import messages) -------------------------------------
+
+
+def test_each_kinds_article_keeps_the_english_words():
+    """The per-kind articles are the old "a"/"an" rule written out: the English stays byte-identical."""
+    with translation.override("en"):
+        for kind in EventKind.values:
+            label = str(EventKind(kind).label).lower()
+            assert _a(kind) == (f"an {label}" if label[:1] in "aeiou" else f"a {label}")
+    with translation.override("fr"):
+        assert _a(EventKind.ACCESSION) == "une adhésion"
+    with translation.override("es"):
+        assert _a(EventKind.RATIFICATION) == "una ratificación"
+
+
+@pytest.mark.django_db
+def test_the_admin_says_a_contradiction_in_the_users_language(editor_client, reference_data):
+    from countries.models import Country
+    from treaties.models import StatusEvent, Treaty
+
+    canada, ottawa = Country.objects.get(iso3="CAN"), Treaty.objects.get(slug="ottawa")
+    form = {
+        "treaty": ottawa.pk,
+        "country": canada.pk,
+        "kind": EventKind.ACCESSION,
+        "value": "",
+        "date": "2001-01-10",
+        "date_precision": "day",
+        "effective_date": "",
+        "end_date": "",
+        "source": "Depositary notification C.N.1.2001",
+        "note": "",
+    }
+    before = StatusEvent.objects.count()
+    editor_client.cookies["django_language"] = "fr"
+    french = editor_client.post("/admin/treaties/statusevent/add/", form)
+    assert french.status_code == 200
+    text = unescape(french.content.decode())
+    assert "Canada a déjà consenti à être lié par" in text
+    assert "un second consentement exige un retrait entre les deux." in text
+    assert "already consented" not in text
+    del editor_client.cookies["django_language"]
+    english = editor_client.post("/admin/treaties/statusevent/add/", form, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Canada already consented to be bound by the" in unescape(english.content.decode())
+    assert StatusEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_csv_import_gives_its_reasons_in_the_users_language(reference_data):
+    from treaties import services
+    from treaties.imports import ImportFileError, status_event_csv_read
+
+    header = "iso3,treaty,kind,value,date,effective_date,end_date,source,note"
+    data = "\n".join(
+        [header, "JPN,ottawa,stance,supporter,2001-01-01,,,src,", "CAN,ottawa,accession,,2001-01-10,,,src,", ""]
+    ).encode()
+    with translation.override("es"):
+        result = services.status_event_import(rows=status_event_csv_read(data), dry_run=True)
+        assert [e.number for e in result.errors] == [3]
+        spanish = str(result.errors[0])
+        assert spanish.startswith("fila 3: ")
+        assert "Canada ya consintió en obligarse por" in spanish
+        assert "already" not in spanish
+        with pytest.raises(ImportFileError) as empty:
+            status_event_csv_read(b"")
+        assert empty.value.message.startswith("El archivo está vacío. La primera fila debe nombrar las columnas: iso3,")
+    with translation.override("en"):
+        english = str(services.status_event_import(rows=status_event_csv_read(data), dry_run=True).errors[0])
+        assert english.startswith("row 3: ") and "Canada already consented to be bound by the" in english

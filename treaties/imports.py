@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from treaties.exports import EVENT_HEADER
 
@@ -37,7 +38,7 @@ class RowError:
     messages: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"row {self.number}: " + " ".join(self.messages)
+        return _("row %(number)s: ") % {"number": self.number} + " ".join(self.messages)
 
 
 # Error messages name at most NAMES_SHOWN unexpected columns, each cut to NAME_SHOWN characters.
@@ -49,7 +50,9 @@ CELL_MAX_CHARS = {"source": 20_000, "note": 20_000}
 
 
 def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
+    if n >= 1024 * 1024:
+        return _("%(size)s MiB") % {"size": f"{n / (1024 * 1024):.1f}"}
+    return _("%(size)s bytes") % {"size": f"{n:,}"}
 
 
 def max_import_bytes() -> int:
@@ -69,19 +72,28 @@ def status_event_csv_read(data: bytes, *, max_bytes: int | None = None) -> list[
     limit = max_import_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
         raise ImportFileError(
-            f"The file is {_size(len(data))}; the limit is {_size(limit)} (about {limit // 140:,} events). "
-            "Split it into smaller files and import them one after the other."
+            _(
+                "The file is %(size)s; the limit is %(limit)s (about %(events)s events). "
+                "Split it into smaller files and import them one after the other."
+            )
+            % {"size": _size(len(data)), "limit": _size(limit), "events": f"{limit // 140:,}"}
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFileError(
-            f"The file is not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line} is not valid UTF-8. "
-            "In Excel choose “CSV UTF-8 (Comma delimited)” when saving; elsewhere choose the UTF-8 encoding."
+            _(
+                "The file is not UTF-8 text: byte %(byte)s on line %(line)s is not valid UTF-8. "
+                "In Excel choose “CSV UTF-8 (Comma delimited)” when saving; elsewhere choose the UTF-8 encoding."
+            )
+            % {"byte": f"0x{data[exc.start]:02x}", "line": line}
         ) from None
     if not text.strip():
-        raise ImportFileError(f"The file is empty. The first row must name the columns: {','.join(EVENT_HEADER)}.")
+        raise ImportFileError(
+            _("The file is empty. The first row must name the columns: %(columns)s.")
+            % {"columns": ",".join(EVENT_HEADER)}
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]
@@ -91,16 +103,21 @@ def status_event_csv_read(data: bytes, *, max_bytes: int | None = None) -> list[
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(header):
-                problem = f"it has {len(cells):,} cells where the header has {len(header):,} columns."
+                problem = _("it has %(cells)s cells where the header has %(columns)s columns.") % {
+                    "cells": f"{len(cells):,}",
+                    "columns": f"{len(header):,}",
+                }
                 rows.append(CsvRow(number, {}, problem))
             else:
                 row = dict(zip(header, cells, strict=True))
                 problem = _cell_problem(row)
                 rows.append(CsvRow(number, {} if problem else row, problem))
     except csv.Error as exc:
-        raise ImportFileError(f"The file is not valid CSV near line {reader.line_num}: {exc}.") from None
+        raise ImportFileError(
+            _("The file is not valid CSV near line %(line)s: %(error)s.") % {"line": reader.line_num, "error": exc}
+        ) from None
     if not rows:
-        raise ImportFileError("The file has a header row but no events.")
+        raise ImportFileError(_("The file has a header row but no events."))
     return rows
 
 
@@ -112,21 +129,29 @@ def _check_header(header: list[str]) -> None:
     expected = set(EVENT_HEADER)
     seen = Counter(header)
     missing = [name for name in EVENT_HEADER if name not in seen and name not in OPTIONAL_COLUMNS]
-    extra = [name or "(blank)" for name in header if name not in expected]
+    extra = [name or _("(blank)") for name in header if name not in expected]
     repeated = [name for name in EVENT_HEADER if seen[name] > 1]
     if not (missing or extra or repeated):
         return
     parts = []
     if missing:
-        parts.append("missing " + ", ".join(missing))
+        parts.append(_("missing %(columns)s") % {"columns": ", ".join(missing)})
     if extra:
-        parts.append("not expected " + _some(extra))
+        parts.append(_("not expected %(columns)s") % {"columns": _some(extra)})
     if repeated:
-        parts.append("given twice " + ", ".join(repeated))
+        parts.append(_("given twice %(columns)s") % {"columns": ", ".join(repeated)})
     raise ImportFileError(
-        f"The header row must name exactly these columns: {','.join(EVENT_HEADER)} "
-        f"(the event export's header; {', '.join(sorted(OPTIONAL_COLUMNS))} may be left out). "
-        f"This file's header has {len(header):,} columns: {'; '.join(parts)}."
+        _(
+            "The header row must name exactly these columns: %(columns)s "
+            "(the event export's header; %(optional)s may be left out). "
+            "This file's header has %(count)s columns: %(problems)s."
+        )
+        % {
+            "columns": ",".join(EVENT_HEADER),
+            "optional": ", ".join(sorted(OPTIONAL_COLUMNS)),
+            "count": f"{len(header):,}",
+            "problems": "; ".join(parts),
+        }
     )
 
 
@@ -134,13 +159,18 @@ def _some(names: list[str]) -> str:
     """The first few names, each shortened, and how many more: an error message stays small whatever the file."""
     shown = [name if len(name) <= NAME_SHOWN else name[: NAME_SHOWN - 1] + "…" for name in names[:NAMES_SHOWN]]
     more = len(names) - len(shown)
-    return ", ".join(shown) + (f" and {more:,} more" if more else "")
+    return ", ".join(shown) + (_(" and %(more)s more") % {"more": f"{more:,}"} if more else "")
 
 
 def _cell_problem(cells: dict[str, str]) -> str:
     """Why a row's cells are too long to be an event's, without repeating them; "" when they are not."""
     too_long = [
-        f"{name} is {len(value):,} characters long (at most {CELL_MAX_CHARS.get(name, SHORT_CELL_MAX_CHARS):,})"
+        _("%(column)s is %(length)s characters long (at most %(max)s)")
+        % {
+            "column": name,
+            "length": f"{len(value):,}",
+            "max": f"{CELL_MAX_CHARS.get(name, SHORT_CELL_MAX_CHARS):,}",
+        }
         for name, value in cells.items()
         if len(value) > CELL_MAX_CHARS.get(name, SHORT_CELL_MAX_CHARS)
     ]

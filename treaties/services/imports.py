@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from countries.models import Country
@@ -118,7 +119,8 @@ def status_event_import(
         if key in accepted:
             first = accepted[key][0]
             same = f"{event.country.iso3}, {event.treaty.slug}, {event.kind}, {event.date}"
-            result.errors.append(RowError(row.number, [f"It repeats row {first} ({same}): one row per event."]))
+            message = _("It repeats row %(first)s (%(same)s): one row per event.") % {"first": first, "same": same}
+            result.errors.append(RowError(row.number, [message]))
             continue
         accepted[key] = (row.number, event)
     report("read", len(rows), len(rows))
@@ -157,7 +159,8 @@ def status_event_import(
             result.errors.extend(exc.errors)
             return result
         except DatabaseError as exc:
-            result.errors.append(RowError(0, [f"The database refused the file, so nothing was imported: {exc}"]))
+            message = _("The database refused the file, so nothing was imported: %(error)s") % {"error": exc}
+            result.errors.append(RowError(0, [message]))
             return result
         result.written = not dry_run
     return result
@@ -339,7 +342,7 @@ def _changed_since_preview(number: int, before: StatusEvent, previewed: int | No
         return RowError(
             number,
             [
-                "The preview did not change this event, but this row would change it now: "
+                _("The preview did not change this event, but this row would change it now: ")
                 + stale_edit(StatusEvent, before.pk, before.version - 1, **_SINCE_PREVIEW).message
             ],
         )
@@ -353,7 +356,11 @@ def _vanished_since_preview(expected: Mapping[str, int], seen: set[int]) -> list
         if not key.isdigit() or int(key) in seen:
             continue
         message = stale_edit(StatusEvent, int(key), version, **_SINCE_PREVIEW).message
-        errors.append(RowError(0, [f"An event the preview would change (id {key}) no longer matches a row: {message}"]))
+        message = _("An event the preview would change (id %(id)s) no longer matches a row: %(message)s") % {
+            "id": key,
+            "message": message,
+        }
+        errors.append(RowError(0, [message]))
     return errors
 
 
@@ -361,7 +368,7 @@ def _form_messages(form, cells: dict[str, str]) -> list[str]:
     messages = []
     for name, errors in form.errors.items():
         raw = cells.get(name, "")
-        shown = f"{raw[:40]!r}" if raw else "blank"
+        shown = f"{raw[:40]!r}" if raw else _("blank")
         messages.extend(f"{name} ({shown}): {message}" for message in errors)
     return messages
 

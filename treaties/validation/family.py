@@ -7,11 +7,13 @@ State's acts under the parent (and those of the states it continues).
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.utils.translation import gettext as _
+
 from countries.selectors import country_lineage_map
 from treaties.choices import STATUS_KINDS, CountBasis
 from treaties.models import StatusEvent, Treaty
 from treaties.status import PARTY_STATUSES, Act, country_status
-from treaties.validation.messages import _a, _label
+from treaties.validation.messages import _a
 
 
 def parent_acts_by_country(
@@ -60,16 +62,28 @@ def _check_parent_consent(event: StatusEvent, parent_acts: Mapping[int, Sequence
     standing = country_status(parent.rule, acts, date, CountBasis.DEPOSIT)
     if standing.status in PARTY_STATUSES:
         return
-    label = _label(event.kind)
     if standing.consent_date is None:
         add(
             "kind",
-            f"{country} has no consent to the {parent} on or before {date}: {_a(label)} of the {treaty}, "
-            f"annexed to it, needs consent to the {parent} first, or on the same day (CCW art. 4).",
+            _(
+                "%(country)s has no consent to the %(parent)s on or before %(date)s: %(an_act)s of the %(treaty)s, "
+                "annexed to it, needs consent to the %(parent)s first, or on the same day (CCW art. 4)."
+            )
+            % {"country": country, "parent": parent, "date": date, "an_act": _a(event.kind), "treaty": treaty},
         )
     else:
         add(
             "kind",
-            f"{country} had left the {parent} by {date} (withdrawal notified on {standing.withdrawal_notice_date}): "
-            f"{_a(label)} of the {treaty}, annexed to it, needs the State to be bound by the {parent}.",
+            _(
+                "%(country)s had left the %(parent)s by %(date)s (withdrawal notified on %(notified)s): "
+                "%(an_act)s of the %(treaty)s, annexed to it, needs the State to be bound by the %(parent)s."
+            )
+            % {
+                "country": country,
+                "parent": parent,
+                "date": date,
+                "notified": standing.withdrawal_notice_date,
+                "an_act": _a(event.kind),
+                "treaty": treaty,
+            },
         )
