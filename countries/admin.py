@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from countries import services
 from countries.models import (
@@ -16,7 +17,7 @@ from ottawa_tracker.admin_base import ServiceAdmin, UnverifiedFilter
 from ottawa_tracker.versioning import VersionedModelForm
 
 # The names side by side: English (the base, read by CSV and the API), French, Spanish.
-NAMES_HELP = (
+NAMES_HELP = _(
     "Pages in French and Spanish show the French and Spanish names; a blank one shows the English. "
     "CSV files and the API keep the English. A name written here stays when the shipped data is reloaded."
 )
@@ -43,10 +44,10 @@ class CountryAdmin(ServiceAdmin):
     search_fields = ("name", "name_fr", "name_es", "official_name", "iso3", "iso2", "former_names__name")
     inlines = [CountryFormerNameInline]
     fieldsets = [
-        ("Names", {"fields": (NAMES, "official_name"), "description": NAMES_HELP}),
+        (_("Names"), {"fields": (NAMES, "official_name"), "description": NAMES_HELP}),
         (None, {"fields": ("kind", "participant")}),
-        ("Codes", {"fields": ("iso2", "iso3", "m49")}),
-        ("Existence", {"fields": ("valid_from", "valid_until", "source")}),
+        (_("Codes"), {"fields": ("iso2", "iso3", "m49")}),
+        (_("Existence"), {"fields": ("valid_from", "valid_until", "source")}),
     ]
 
 

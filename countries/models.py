@@ -3,7 +3,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
@@ -32,13 +32,24 @@ def localized(obj: models.Model, field: str) -> str:
     return getattr(obj, field)
 
 
+# Whole phrases, not pieces, so that each language can order its words.
+NAME_FIELD_LABELS = {
+    ("name", "fr"): gettext_lazy("name (French)"),
+    ("name", "es"): gettext_lazy("name (Spanish)"),
+    ("short name", "fr"): gettext_lazy("short name (French)"),
+    ("short name", "es"): gettext_lazy("short name (Spanish)"),
+    ("title", "fr"): gettext_lazy("title (French)"),
+    ("title", "es"): gettext_lazy("title (Spanish)"),
+}
+
+
 def name_field(max_length: int, language: str, label: str = "name") -> models.CharField:
     """A name in one of NAME_LANGUAGES, beside the English field it translates."""
     return models.CharField(
-        f"{label} ({'French' if language == 'fr' else 'Spanish'})",
+        NAME_FIELD_LABELS[(label, language)],
         max_length=max_length,
         blank=True,
-        help_text="Shown on the pages in that language; blank shows the English.",
+        help_text=gettext_lazy("Shown on the pages in that language; blank shows the English."),
     )
 
 
@@ -67,20 +78,38 @@ class Country(models.Model):
     Yugoslavia on the dates they existed): only they are counted in summaries.
     """
 
-    iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
-    iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
-    m49 = models.CharField("UN M49 code", max_length=3, blank=True)
-    name = models.CharField(max_length=100, unique=True)
+    iso2 = models.CharField(gettext_lazy("ISO alpha-2"), max_length=2, unique=True)
+    iso3 = models.CharField(gettext_lazy("ISO alpha-3"), max_length=3, unique=True)
+    m49 = models.CharField(gettext_lazy("UN M49 code"), max_length=3, blank=True)
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=100, unique=True)
     name_fr = name_field(100, "fr")
     name_es = name_field(100, "es")
-    official_name = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=CountryKind.choices, default=CountryKind.STATE)
-    participant = models.BooleanField(
-        default=False, help_text="Counted among the usual treaty participants (the denominator of every summary)."
+    official_name = models.CharField(verbose_name=gettext_lazy("official name"), max_length=200, blank=True)
+    kind = models.CharField(
+        verbose_name=gettext_lazy("kind"), max_length=20, choices=CountryKind.choices, default=CountryKind.STATE
     )
-    valid_from = models.DateField(null=True, blank=True, help_text="When the state came into being, if after 1945.")
-    valid_until = models.DateField(null=True, blank=True, help_text="The day the state ceased to exist.")
-    source = models.TextField(blank=True, help_text="Where the codes, names and dates come from.")
+    participant = models.BooleanField(
+        verbose_name=gettext_lazy("participant"),
+        default=False,
+        help_text=gettext_lazy("Counted among the usual treaty participants (the denominator of every summary)."),
+    )
+    valid_from = models.DateField(
+        verbose_name=gettext_lazy("valid from"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When the state came into being, if after 1945."),
+    )
+    valid_until = models.DateField(
+        verbose_name=gettext_lazy("valid until"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The day the state ceased to exist."),
+    )
+    source = models.TextField(
+        verbose_name=gettext_lazy("source"),
+        blank=True,
+        help_text=gettext_lazy("Where the codes, names and dates come from."),
+    )
     version = version_field()
 
     history = HistoricalRecords()
@@ -88,7 +117,7 @@ class Country(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name_plural = gettext_lazy("countries")
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
@@ -99,6 +128,7 @@ class Country(models.Model):
             models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="%(app_label)s_%(class)s_iso3_format"),
             models.CheckConstraint(condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="%(app_label)s_%(class)s_iso2_format"),
         ]
+        verbose_name = gettext_lazy("country")
 
     def __str__(self) -> str:
         return self.name
@@ -134,10 +164,14 @@ class Country(models.Model):
 class CountryFormerName(models.Model):
     """A name a country used before, e.g. Zaire until 1997 for the Democratic Republic of the Congo."""
 
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="former_names")
-    name = models.CharField(max_length=200)
-    until = models.DateField(null=True, blank=True, help_text="Last day the name was used.")
-    source = models.TextField(blank=True)
+    country = models.ForeignKey(
+        Country, verbose_name=gettext_lazy("country"), on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=200)
+    until = models.DateField(
+        verbose_name=gettext_lazy("until"), null=True, blank=True, help_text=gettext_lazy("Last day the name was used.")
+    )
+    source = models.TextField(verbose_name=gettext_lazy("source"), blank=True)
 
     history = HistoricalRecords()
 
@@ -146,6 +180,8 @@ class CountryFormerName(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["country", "name"], name="%(app_label)s_%(class)s_unique_name"),
         ]
+        verbose_name = gettext_lazy("country former name")
+        verbose_name_plural = gettext_lazy("country former names")
 
     def __str__(self) -> str:
         return f"{self.name} (until {self.until})" if self.until else self.name
@@ -159,13 +195,19 @@ class CountrySuccession(models.Model):
     succession (Montenegro) does not: the new state makes its own acts.
     """
 
-    predecessor = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="successions")
-    successor = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="predecessions")
-    date = models.DateField()
-    continuation = models.BooleanField(
-        default=False, help_text="The successor continues the predecessor's legal personality, treaties and seats."
+    predecessor = models.ForeignKey(
+        Country, verbose_name=gettext_lazy("predecessor"), on_delete=models.CASCADE, related_name="successions"
     )
-    source = models.TextField()
+    successor = models.ForeignKey(
+        Country, verbose_name=gettext_lazy("successor"), on_delete=models.CASCADE, related_name="predecessions"
+    )
+    date = models.DateField(verbose_name=gettext_lazy("date"))
+    continuation = models.BooleanField(
+        verbose_name=gettext_lazy("continuation"),
+        default=False,
+        help_text=gettext_lazy("The successor continues the predecessor's legal personality, treaties and seats."),
+    )
+    source = models.TextField(verbose_name=gettext_lazy("source"))
 
     history = HistoricalRecords()
 
@@ -181,6 +223,8 @@ class CountrySuccession(models.Model):
             ),
             models.CheckConstraint(condition=~Q(source=""), name="%(app_label)s_%(class)s_source_required"),
         ]
+        verbose_name = gettext_lazy("country succession")
+        verbose_name_plural = gettext_lazy("country successions")
 
     def __str__(self) -> str:
         verb = "continued by" if self.continuation else "succeeded by"
@@ -194,17 +238,19 @@ class CountrySuccession(models.Model):
 class RegionScheme(models.Model):
     """A way of grouping countries into regions: UN M49, the UN Regional Groups, a campaign's own."""
 
-    slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=100)
+    slug = models.SlugField(verbose_name=gettext_lazy("slug"), max_length=50, unique=True)
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=100)
     name_fr = name_field(100, "fr")
     name_es = name_field(100, "es")
-    description = models.TextField(blank=True)
-    source = models.TextField(blank=True)
+    description = models.TextField(verbose_name=gettext_lazy("description"), blank=True)
+    source = models.TextField(verbose_name=gettext_lazy("source"), blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = gettext_lazy("region scheme")
+        verbose_name_plural = gettext_lazy("region schemes")
 
     def __str__(self) -> str:
         return self.name
@@ -217,12 +263,19 @@ class RegionScheme(models.Model):
 class Region(models.Model):
     """One region of a scheme, e.g. Asia in UN M49 or the African Group."""
 
-    scheme = models.ForeignKey(RegionScheme, on_delete=models.CASCADE, related_name="regions")
-    slug = models.SlugField(max_length=60)
-    name = models.CharField(max_length=100)
+    scheme = models.ForeignKey(
+        RegionScheme, verbose_name=gettext_lazy("scheme"), on_delete=models.CASCADE, related_name="regions"
+    )
+    slug = models.SlugField(verbose_name=gettext_lazy("slug"), max_length=60)
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=100)
     name_fr = name_field(100, "fr")
     name_es = name_field(100, "es")
-    code = models.CharField(max_length=20, blank=True, help_text="The scheme's own code, e.g. the M49 number.")
+    code = models.CharField(
+        verbose_name=gettext_lazy("code"),
+        max_length=20,
+        blank=True,
+        help_text=gettext_lazy("The scheme's own code, e.g. the M49 number."),
+    )
 
     history = HistoricalRecords()
 
@@ -232,6 +285,8 @@ class Region(models.Model):
             models.UniqueConstraint(fields=["scheme", "slug"], name="%(app_label)s_%(class)s_unique_slug"),
             models.UniqueConstraint(fields=["scheme", "name"], name="%(app_label)s_%(class)s_unique_name"),
         ]
+        verbose_name = gettext_lazy("region")
+        verbose_name_plural = gettext_lazy("regions")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.scheme.slug})"
@@ -244,11 +299,17 @@ class Region(models.Model):
 class RegionAssignment(models.Model):
     """A country's region in one scheme: a country has at most one region per scheme."""
 
-    scheme = models.ForeignKey(RegionScheme, on_delete=models.CASCADE, related_name="assignments")
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="assignments")
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="region_assignments")
-    note = models.TextField(blank=True)
-    source = models.TextField(blank=True)
+    scheme = models.ForeignKey(
+        RegionScheme, verbose_name=gettext_lazy("scheme"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=gettext_lazy("region"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=gettext_lazy("country"), on_delete=models.CASCADE, related_name="region_assignments"
+    )
+    note = models.TextField(verbose_name=gettext_lazy("note"), blank=True)
+    source = models.TextField(verbose_name=gettext_lazy("source"), blank=True)
 
     version = version_field()
 
@@ -259,6 +320,8 @@ class RegionAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scheme", "country"], name="%(app_label)s_%(class)s_one_region_per_scheme"),
         ]
+        verbose_name = gettext_lazy("region assignment")
+        verbose_name_plural = gettext_lazy("region assignments")
 
     def __str__(self) -> str:
         return f"{self.country} in {self.region}"
@@ -276,20 +339,22 @@ class RegionAssignment(models.Model):
 class Forum(models.Model):
     """An organisation where states meet, e.g. the Conference on Disarmament or the OSCE."""
 
-    slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=150)
+    slug = models.SlugField(verbose_name=gettext_lazy("slug"), max_length=50, unique=True)
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=150)
     name_fr = name_field(150, "fr")
     name_es = name_field(150, "es")
-    short_name = models.CharField(max_length=30, blank=True)
+    short_name = models.CharField(verbose_name=gettext_lazy("short name"), max_length=30, blank=True)
     short_name_fr = name_field(30, "fr", "short name")
     short_name_es = name_field(30, "es", "short name")
-    description = models.TextField(blank=True)
-    source = models.TextField(blank=True)
+    description = models.TextField(verbose_name=gettext_lazy("description"), blank=True)
+    source = models.TextField(verbose_name=gettext_lazy("source"), blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = gettext_lazy("forum")
+        verbose_name_plural = gettext_lazy("forums")
 
     def __str__(self) -> str:
         return self.name
@@ -315,16 +380,32 @@ class ForumMembershipQuerySet(models.QuerySet):
 class ForumMembership(models.Model):
     """A country's seat in a forum for a period: joined, left, as member, observer or partner."""
 
-    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="memberships")
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="forum_memberships")
-    role = models.CharField(max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
-    start_date = models.DateField(null=True, blank=True)
-    start_precision = models.CharField(max_length=20, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    end_date = models.DateField(null=True, blank=True, help_text="The first day the country was no longer in.")
-    end_note = models.TextField(blank=True)
-    source = models.TextField()
-    start_source = models.TextField(blank=True)
-    note = models.TextField(blank=True)
+    forum = models.ForeignKey(
+        Forum, verbose_name=gettext_lazy("forum"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=gettext_lazy("country"), on_delete=models.CASCADE, related_name="forum_memberships"
+    )
+    role = models.CharField(
+        verbose_name=gettext_lazy("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    start_date = models.DateField(verbose_name=gettext_lazy("start date"), null=True, blank=True)
+    start_precision = models.CharField(
+        verbose_name=gettext_lazy("start precision"),
+        max_length=20,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    end_date = models.DateField(
+        verbose_name=gettext_lazy("end date"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The first day the country was no longer in."),
+    )
+    end_note = models.TextField(verbose_name=gettext_lazy("end note"), blank=True)
+    source = models.TextField(verbose_name=gettext_lazy("source"))
+    start_source = models.TextField(verbose_name=gettext_lazy("start source"), blank=True)
+    note = models.TextField(verbose_name=gettext_lazy("note"), blank=True)
 
     version = version_field()
 
@@ -350,6 +431,8 @@ class ForumMembership(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["forum", "start_date", "end_date"])]
+        verbose_name = gettext_lazy("forum membership")
+        verbose_name_plural = gettext_lazy("forum memberships")
 
     def __str__(self) -> str:
         return f"{self.country} in {self.forum.slug} ({self.get_role_display().lower()})"
@@ -396,13 +479,15 @@ class ReferenceDataset(models.Model):
     corrections made in the admin are never overwritten by re-running it.
     """
 
-    name = models.CharField(max_length=100, unique=True)
-    fingerprint = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(auto_now=True)
-    summary = models.TextField(blank=True)
+    name = models.CharField(verbose_name=gettext_lazy("name"), max_length=100, unique=True)
+    fingerprint = models.CharField(verbose_name=gettext_lazy("fingerprint"), max_length=64)
+    loaded_at = models.DateTimeField(verbose_name=gettext_lazy("loaded at"), auto_now=True)
+    summary = models.TextField(verbose_name=gettext_lazy("summary"), blank=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = gettext_lazy("reference dataset")
+        verbose_name_plural = gettext_lazy("reference datasets")
 
     def __str__(self) -> str:
         return self.name

@@ -3,7 +3,8 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin, messages
-from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 admin.site.unregister(AccessAttempt)
 
@@ -12,13 +13,18 @@ admin.site.unregister(AccessAttempt)
 class LockoutAdmin(AccessAttemptAdmin):
     actions = [*AccessAttemptAdmin.actions, "unlock"]
 
-    @admin.action(description="Unlock: forget these failed logins", permissions=["delete"])
+    @admin.action(description=_("Unlock: forget these failed logins"), permissions=["delete"])
     def unlock(self, request, queryset):
-        pairs = sorted({f"{a.username} from {a.ip_address}" for a in queryset})
+        pairs = sorted(
+            {
+                gettext("%(username)s from %(address)s") % {"username": a.username, "address": a.ip_address}
+                for a in queryset
+            }
+        )
         queryset.delete()
         self.message_user(
             request,
-            format_lazy("Unlocked {}: they may log in again.", ", ".join(pairs) or "nothing"),
+            gettext("Unlocked %(who)s: they may log in again.") % {"who": ", ".join(pairs) or gettext("nothing")},
             messages.SUCCESS,
         )
         return None

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ottawa_tracker.versioning import READ_VERSION, StaleEdit
@@ -27,12 +28,12 @@ UNVERIFIED = "recall, unverified"
 class UnverifiedFilter(admin.SimpleListFilter):
     """Rows whose source says `recall, unverified`, for staff to confirm."""
 
-    title = "source checked"
+    title = _("source checked")
     parameter_name = "unverified"
     fields = ("source",)
 
     def lookups(self, request, model_admin):
-        return [("yes", "Unverified (from recall)"), ("no", "Sourced")]
+        return [("yes", _("Unverified (from recall)")), ("no", _("Sourced"))]
 
     def queryset(self, request, queryset):
         flagged = Q()
@@ -64,10 +65,10 @@ class ChangeReasonMixin:
         base = kwargs.get("form", self.form)
         if self._asks_change_reason(request, obj) and CHANGE_REASON_FIELD not in base.base_fields:
             reason = forms.CharField(
-                label="Reason for this change",
+                label=_("Reason for this change"),
                 required=False,
                 max_length=CHANGE_REASON_MAX,
-                help_text="Optional: kept in the history beside your name.",
+                help_text=_("Optional: kept in the history beside your name."),
             )
             kwargs["form"] = type(base)(f"{base.__name__}WithReason", (base,), {CHANGE_REASON_FIELD: reason})
         return super().get_form(request, obj, change, **kwargs)
@@ -78,7 +79,7 @@ class ChangeReasonMixin:
             for name, options in super().get_fieldsets(request, obj)
         ]
         if self._asks_change_reason(request, obj):
-            fieldsets.append(("History", {"fields": [CHANGE_REASON_FIELD]}))
+            fieldsets.append((_("History"), {"fields": [CHANGE_REASON_FIELD]}))
         return fieldsets
 
     @staticmethod

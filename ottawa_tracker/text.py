@@ -3,10 +3,12 @@ zero-width characters names nothing."""
 
 import unicodedata
 
+from django.utils.translation import gettext_lazy as _
+
 # Letters and symbols that print as blank space: the Hangul fillers and the blank Braille pattern.
 _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
-SOURCE_NOT_VISIBLE = (
+SOURCE_NOT_VISIBLE = _(
     "A source must have visible text (a URL or a citation), not only spaces, tabs or invisible characters."
 )
 

@@ -24,17 +24,24 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import to_historic
 
 # How many of the changes since a read a message lists (the latest ones).
 CHANGES_LISTED = 5
 VALUE_CHARS = 60
+SINCE_OPENED = _("since you opened it")
+CHECK_AND_SAVE = _("Check their change, then save again.")
 
 
 def version_field() -> models.PositiveIntegerField:
     """The `version` column of a versioned model: bumped by every write, never edited by hand."""
     return models.PositiveIntegerField(
-        default=1, editable=False, help_text="Bumped by every write; a writer must name the version it read."
+        default=1,
+        editable=False,
+        verbose_name=_("version"),
+        help_text=_("Bumped by every write; a writer must name the version it read."),
     )
 
 
@@ -65,43 +72,60 @@ class StaleEdit(ValidationError):
         read_version: int,
         current_version: int | None,
         changes: list[Change],
-        since: str = "since you opened it",
-        advice: str = "Check their change, then save again.",
+        since: str = SINCE_OPENED,
+        advice: str = CHECK_AND_SAVE,
     ):
         self.model, self.pk, self.read_version = model, pk, read_version
         self.current_version, self.changes = current_version, changes
         super().__init__(stale_message(model, changes, current_version, read_version, since, advice), code="stale")
 
 
+# Whole sentences per action, so that each language can word and order them (the action is a key).
+_FIRST_CHANGE = {
+    "changed": _("%(user)s changed this %(model)s on %(when)s %(since)s"),
+    "created": _("%(user)s created this %(model)s on %(when)s %(since)s"),
+    "deleted": _("%(user)s deleted this %(model)s on %(when)s %(since)s"),
+}
+_LATER_CHANGE = {
+    "changed": _("then %(user)s changed it on %(when)s"),
+    "created": _("then %(user)s created it on %(when)s"),
+    "deleted": _("then %(user)s deleted it on %(when)s"),
+}
+
+
 def stale_message(model, changes, current_version, read_version, since, advice) -> str:
-    noun = f"this {model._meta.verbose_name}"
+    names = {"model": model._meta.verbose_name, "since": since}
     if not changes:
         if current_version is None:
-            return f"Someone deleted {noun} {since}."
-        return (
-            f"Someone changed {noun} {since} (it is at version {current_version} now; you had version "
-            f"{read_version}). {advice}"
-        )
+            return gettext("Someone deleted this %(model)s %(since)s.") % names
+        return gettext(
+            "Someone changed this %(model)s %(since)s (it is at version %(current)s now; you had version "
+            "%(read)s). %(advice)s"
+        ) % {**names, "current": current_version, "read": read_version, "advice": advice}
     parts = []
     shown = changes[-CHANGES_LISTED:]
     for index, change in enumerate(shown):
         when = timezone.localtime(change.when).strftime("%Y-%m-%d %H:%M")
-        subject = noun if index == 0 else "it"
-        text = f"{change.user} {change.action} {subject} on {when}" + (f" {since}" if index == 0 else "")
+        phrases = _FIRST_CHANGE if index == 0 else _LATER_CHANGE
+        text = phrases[change.action] % {**names, "user": change.user, "when": when}
         if change.fields:
             text += f": {change.fields_text()}"
-        parts.append(text if index == 0 else f"then {text}")
+        parts.append(text)
     earlier = len(changes) - len(shown)
     message = "; ".join(parts) + "."
     if earlier:
-        message = f"{message} ({earlier} earlier change{'s' if earlier > 1 else ''} not listed.)"
+        message = ngettext(
+            "%(message)s (%(count)s earlier change not listed.)",
+            "%(message)s (%(count)s earlier changes not listed.)",
+            earlier,
+        ) % {"message": message, "count": earlier}
     if current_version is None:
         return message
     return f"{message} {advice}"
 
 
 def stale_edit(
-    model: type[models.Model], pk, read_version: int, *, since: str = "since you opened it", advice: str | None = None
+    model: type[models.Model], pk, read_version: int, *, since: str = SINCE_OPENED, advice: str | None = None
 ) -> StaleEdit:
     """The `StaleEdit` for a writer that read version `read_version` of the row `pk`, as the row stands now."""
     current = model._base_manager.filter(pk=pk).values_list("version", flat=True).first()
@@ -143,7 +167,7 @@ def changes_since(model: type[models.Model], pk, read_version: int) -> list[Chan
 
 def _who(user) -> str:
     if user is None:
-        return "Someone"
+        return gettext("Someone")
     return user.get_full_name() or user.get_username()
 
 
@@ -156,9 +180,9 @@ def _label(model, name: str) -> str:
 
 def _shown(value) -> str:
     if value is None or value == "":
-        return "(blank)"
+        return gettext("(blank)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return Truncator(" ".join(str(value).split())).chars(VALUE_CHARS)
@@ -191,7 +215,7 @@ def versioned_save(instance: models.Model) -> models.Model:
 # The admin ------------------------------------------------------------------------------
 
 READ_VERSION = "read_version"
-MISSING_VERSION = (
+MISSING_VERSION = _(
     "This form does not say which version of the record you opened, so it cannot be checked against "
     "changes made since: reload the page, then save again."
 )

@@ -434,3 +434,61 @@ def test_a_csv_import_gives_its_reasons_in_the_users_language(reference_data):
     with translation.override("en"):
         english = str(services.status_event_import(rows=status_event_csv_read(data), dry_run=True).errors[0])
         assert english.startswith("row 3: ") and "Canada already consented to be bound by the" in english
+
+
+# The admin's own labels (issue 16): column headers, field labels, fieldset titles and filters, per language.
+ADMIN_WORDS = {
+    "fr": {
+        "event_list": ["Pays", "Traité", "Type", "Valeur", "Prise d'effet", "Retiré", "Par source vérifiée"],
+        "event_form": ["Traité", "Pays", "Précision de la date", "Motif de cette modification", "Historique"],
+        "country_list": ["Nom", "ISO alpha-3", "Code M49 de l'ONU", "Type", "Valide à partir du"],
+        "country_form": ["Noms", "Nom (français)", "Nom officiel", "Valide jusqu'au", "Compté parmi les participants"],
+    },
+    "es": {
+        "event_list": ["País", "Tratado", "Tipo", "Valor", "Efectividad", "Retirado", "Por fuente verificada"],
+        "event_form": ["Tratado", "País", "Precisión de la fecha", "Motivo de este cambio", "Historial"],
+        "country_list": ["Nombre", "ISO alfa-3", "Código M49 de las Naciones Unidas", "Tipo", "Válido desde"],
+        "country_form": ["Nombres", "Existencia", "Nombre (francés)", "Nombre oficial", "Contado entre los"],
+    },
+}
+# English labels of those pages that no translated page may show (as whole column headers and labels).
+ADMIN_ENGLISH = {
+    "event_list": [">Country<", ">Treaty<", ">Effective<", "By source checked", "Retracted<"],
+    "event_form": [">Treaty:<", ">Country:<", "Date precision", "Reason for this change", ">History<"],
+    "country_list": [">Name<", "UN M49 code", ">Kind<", ">Valid from<"],
+    "country_form": [">Names<", "Name (French)", "Official name", "Valid until", "Counted among the usual"],
+}
+
+
+def _admin_pages(reference_data) -> dict[str, str]:
+    from countries.models import Country
+    from treaties.models import StatusEvent
+
+    event = StatusEvent.objects.select_related("country").first()
+    country = Country.objects.get(iso3="FRA")
+    return {
+        "event_list": "/admin/treaties/statusevent/",
+        "event_form": f"/admin/treaties/statusevent/{event.pk}/change/",
+        "country_list": "/admin/countries/country/",
+        "country_form": f"/admin/countries/country/{country.pk}/change/",
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_admins_labels_are_in_the_users_language(editor_client, reference_data, language):
+    editor_client.cookies["django_language"] = language
+    for page, url in _admin_pages(reference_data).items():
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+        text = unescape(response.content.decode())
+        for word in ADMIN_WORDS[language][page]:
+            assert word in text, (url, word)
+        for word in ADMIN_ENGLISH[page]:
+            assert word not in text, (url, word)
+
+
+def test_the_admins_labels_stay_english_in_english(editor_client, reference_data):
+    for page, url in _admin_pages(reference_data).items():
+        text = unescape(editor_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+        for word in ADMIN_ENGLISH[page]:
+            assert word in text, (url, word)

@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ottawa_tracker.admin_base import ServiceAdmin, UnverifiedFilter
 from ottawa_tracker.history import history_stamp
@@ -59,8 +61,8 @@ class TreatyAdmin(ServiceAdmin):
         "short_name",
         "slug",
         "parent",
-        iso_date("opened_for_signature", "Opened for signature"),
-        iso_date("entry_into_force", "Entry into force"),
+        iso_date("opened_for_signature", _("Opened for signature")),
+        iso_date("entry_into_force", _("Entry into force")),
         "depositary",
     )
     formfield_overrides = ISO_DATE_FIELDS
@@ -68,17 +70,19 @@ class TreatyAdmin(ServiceAdmin):
     prepopulated_fields = {"slug": ("short_name",)}
     fieldsets = [
         (
-            "Names",
+            _("Names"),
             {
                 # English, French, Spanish side by side; CSV and the API keep the English.
                 "fields": (("short_name", "short_name_fr", "short_name_es"), ("title", "title_fr", "title_es")),
-                "description": "Pages in French and Spanish show these names; a blank one shows the English. "
-                "A name written here stays when the shipped data is reloaded.",
+                "description": _(
+                    "Pages in French and Spanish show these names; a blank one shows the English. "
+                    "A name written here stays when the shipped data is reloaded."
+                ),
             },
         ),
         (None, {"fields": ("slug", "parent", "depositary", "reference", "url")}),
         (
-            "Dates",
+            _("Dates"),
             {
                 "fields": (
                     "adopted",
@@ -91,7 +95,7 @@ class TreatyAdmin(ServiceAdmin):
             },
         ),
         (
-            "Rules for one state",
+            _("Rules for one state"),
             {
                 "fields": (
                     "late_eif_unit",
@@ -101,12 +105,14 @@ class TreatyAdmin(ServiceAdmin):
                     "withdrawal_armed_conflict_hold",
                     "provisional_application",
                 ),
-                "description": "Entry into force for an instrument deposited after the threshold, and when a "
-                "withdrawal takes effect. Ottawa: the first day of the 6th month; 6 months; an armed conflict "
-                "holds a withdrawal; article 1(1) may be applied provisionally (art. 18).",
+                "description": _(
+                    "Entry into force for an instrument deposited after the threshold, and when a "
+                    "withdrawal takes effect. Ottawa: the first day of the 6th month; 6 months; an armed conflict "
+                    "holds a withdrawal; article 1(1) may be applied provisionally (art. 18)."
+                ),
             },
         ),
-        ("Source", {"fields": ("source",)}),
+        (_("Source"), {"fields": ("source",)}),
     ]
 
 
@@ -114,10 +120,12 @@ class StatusEventAdminForm(VersionedModelForm):
     """Shows every contradiction with the record in words, from the same checks every writer uses."""
 
     value = StatusEventValueField(
-        label="Value",
-        help_text="A stance, a vote or a moratorium's scope; `consent` on a withdrawal of consent only; the "
-        "territories of a territorial application, e.g. “exclusion: Faroe Islands”. The menu offers the values "
-        "of the kind chosen. A declaration, reservation or objection keeps its text in the note.",
+        label=_("Value"),
+        help_text=_(
+            "A stance, a vote or a moratorium's scope; `consent` on a withdrawal of consent only; the "
+            "territories of a territorial application, e.g. “exclusion: Faroe Islands”. The menu offers the values "
+            "of the kind chosen. A declaration, reservation or objection keeps its text in the note."
+        ),
     )
 
     class Meta:
@@ -169,9 +177,9 @@ class StatusEventAdmin(RetractionAdminMixin, ServiceAdmin):
         "treaty",
         "kind",
         "value",
-        iso_date("date", "Date"),
-        iso_date("effective_date", "Effective"),
-        iso_date("end_date", "Ended"),
+        iso_date("date", _("Date")),
+        iso_date("effective_date", _("Effective")),
+        iso_date("end_date", _("Ended")),
         "retracted",
     )
     list_filter = ("treaty", "kind", UnverifiedFilter, RetractedFilter)
@@ -186,11 +194,11 @@ class StatusEventAdmin(RetractionAdminMixin, ServiceAdmin):
     class Media:
         js = ("js/admin_event_value.js",)
 
-    @admin.display(description="Created")
+    @admin.display(description=_("Created"))
     def created_iso(self, obj):
         return iso_moment(obj.created_at)
 
-    @admin.display(description="Updated")
+    @admin.display(description=_("Updated"))
     def updated_iso(self, obj):
         return iso_moment(obj.updated_at)
 
@@ -267,7 +275,9 @@ class StatusEventAdmin(RetractionAdminMixin, ServiceAdmin):
         digest, filename = request.POST["digest"], request.POST.get("filename", "")[:200]
         staged = staged_import_get(digest=digest, user_id=request.user.pk)
         if staged is None:
-            self.message_user(request, "The previewed file is no longer kept on the server; upload it again.", ERROR)
+            self.message_user(
+                request, gettext("The previewed file is no longer kept on the server; upload it again."), ERROR
+            )
             return redirect("admin:treaties_statusevent_import")
         try:
             rows = status_event_csv_read(staged.data)
@@ -294,8 +304,13 @@ class StatusEventAdmin(RetractionAdminMixin, ServiceAdmin):
         staged_import_drop(digest=digest, user_id=request.user.pk)
         self.message_user(
             request,
-            f"Imported {filename}: {len(result.created):,} events created, {len(result.changed):,} changed, "
-            f"{len(result.unchanged):,} unchanged.",
+            gettext("Imported %(filename)s: %(created)s events created, %(changed)s changed, %(unchanged)s unchanged.")
+            % {
+                "filename": filename,
+                "created": f"{len(result.created):,}",
+                "changed": f"{len(result.changed):,}",
+                "unchanged": f"{len(result.unchanged):,}",
+            },
             SUCCESS,
         )
         return redirect("admin:treaties_statusevent_changelist")
@@ -363,7 +378,7 @@ class ObligationAdmin(ServiceAdmin):
     fieldsets = [
         (None, {"fields": ("treaty", "name", "slug", "article", "order")}),
         (
-            "Clock",
+            _("Clock"),
             {
                 "fields": (
                     "clock",
@@ -376,11 +391,13 @@ class ObligationAdmin(ServiceAdmin):
                     "extendable",
                     "complete_record",
                 ),
-                "description": "After entry into force: a unit and a count (Ottawa art. 4: 48 months; art. 7(1): "
-                "180 days). Yearly: a month and a day (art. 7(2): 4 and 30) and the obligation it follows.",
+                "description": _(
+                    "After entry into force: a unit and a count (Ottawa art. 4: 48 months; art. 7(1): "
+                    "180 days). Yearly: a month and a day (art. 7(2): 4 and 30) and the obligation it follows."
+                ),
             },
         ),
-        ("Source", {"fields": ("source",)}),
+        (_("Source"), {"fields": ("source",)}),
     ]
 
 

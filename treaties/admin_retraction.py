@@ -17,6 +17,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from treaties import services
 from treaties.choices import EventKind
@@ -28,11 +30,11 @@ RETRACTION_FIELDS = ("retracted_at", "retraction_reason")
 class RetractedFilter(admin.SimpleListFilter):
     """All events by default; retracted ones, or only those that count."""
 
-    title = "retracted"
+    title = _("retracted")
     parameter_name = "retracted"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes (counts nowhere)"), ("no", "No (counts)")]
+        return [("yes", _("Yes (counts nowhere)")), ("no", _("No (counts)"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -44,11 +46,11 @@ class RetractedFilter(admin.SimpleListFilter):
 
 class RetractionForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         max_length=services.RETRACTION_REASON_MAX,
-        help_text="Required: kept on the event and in its history, beside your name.",
-        error_messages={"required": "Say why: the reason is kept in the history."},
+        help_text=_("Required: kept on the event and in its history, beside your name."),
+        error_messages={"required": _("Say why: the reason is kept in the history.")},
     )
     # The version the page showed: a change by someone else since then refuses the action.
     read_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
@@ -56,7 +58,7 @@ class RetractionForm(forms.Form):
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise ValidationError("Say why: the reason is kept in the history.")
+            raise ValidationError(gettext("Say why: the reason is kept in the history."))
         return reason
 
 
@@ -112,16 +114,18 @@ class RetractionAdminMixin:
             for name, options in fieldsets
         ]
         retracted = (
-            "Retracted",
+            _("Retracted"),
             {
                 "fields": RETRACTION_FIELDS,
-                "description": "This event was taken back: it counts nowhere, on no page and in no figure. "
-                "Restore it to count it again.",
+                "description": _(
+                    "This event was taken back: it counts nowhere, on no page and in no figure. "
+                    "Restore it to count it again."
+                ),
             },
         )
         return [retracted, *rest]
 
-    @admin.display(description="retracted", ordering="retracted_at")
+    @admin.display(description=_("retracted"), ordering="retracted_at")
     def retracted(self, obj):
         return f"{timezone.localtime(obj.retracted_at):%Y-%m-%d}" if obj.retracted_at else None
 
@@ -130,7 +134,7 @@ class RetractionAdminMixin:
             name = "restore" if obj.retracted_at else "retract"
             context["retraction_tool"] = {
                 "url": reverse(f"{self.admin_site.name}:treaties_statusevent_{name}", args=[quote(obj.pk)]),
-                "label": name.capitalize(),
+                "label": gettext("Restore") if obj.retracted_at else gettext("Retract"),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -164,8 +168,11 @@ class RetractionAdminMixin:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         change_url = reverse(f"{self.admin_site.name}:treaties_statusevent_change", args=[quote(event.pk)])
         if retract == (event.retracted_at is not None):
-            state = "already retracted" if retract else "not retracted"
-            self.message_user(request, f"“{event}” is {state}.", WARNING)
+            if retract:
+                message = gettext("“%(event)s” is already retracted.")
+            else:
+                message = gettext("“%(event)s” is not retracted.")
+            self.message_user(request, message % {"event": event}, WARNING)
             return redirect(change_url)
         form = RetractionForm(request.POST or None, initial={"read_version": event.version})
         if request.method == "POST" and form.is_valid():
@@ -182,13 +189,16 @@ class RetractionAdminMixin:
                     form.data = form.data.copy()
                     form.data["read_version"] = str(exc.current_version)
             else:
-                done = "retracted: it counts nowhere now" if retract else "restored: it counts again"
-                self.message_user(request, f"“{event}” was {done}.", SUCCESS)
+                if retract:
+                    message = gettext("“%(event)s” was retracted: it counts nowhere now.")
+                else:
+                    message = gettext("“%(event)s” was restored: it counts again.")
+                self.message_user(request, message % {"event": event}, SUCCESS)
                 return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{'Retract' if retract else 'Restore'} an event",
+            "title": gettext("Retract an event") if retract else gettext("Restore an event"),
             "event": event,
             "retract": retract,
             "form": form,
@@ -205,11 +215,11 @@ class RetractionAdminMixin:
 
     # The same from the list, for several events: an intermediate page asks the reason.
 
-    @admin.action(permissions=["change"], description="Retract the selected events (asks why)")
+    @admin.action(permissions=["change"], description=_("Retract the selected events (asks why)"))
     def retract_selected(self, request, queryset):
         return self._retraction_action(request, queryset, retract=True)
 
-    @admin.action(permissions=["change"], description="Restore the selected retracted events (asks why)")
+    @admin.action(permissions=["change"], description=_("Restore the selected retracted events (asks why)"))
     def restore_selected(self, request, queryset):
         return self._retraction_action(request, queryset, retract=False)
 
@@ -217,8 +227,11 @@ class RetractionAdminMixin:
         events = list(queryset.filter(retracted_at__isnull=retract).select_related("country", "treaty"))
         skipped = queryset.count() - len(events)
         if not events:
-            state = "already retracted" if retract else "not retracted"
-            self.message_user(request, f"Nothing to do: the selected events are {state}.", WARNING)
+            if retract:
+                message = gettext("Nothing to do: the selected events are already retracted.")
+            else:
+                message = gettext("Nothing to do: the selected events are not retracted.")
+            self.message_user(request, message, WARNING)
             return None
         form = RetractionForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -236,17 +249,29 @@ class RetractionAdminMixin:
                     break
                 done += len(waiting) - len(refused)
                 waiting = [event for event, _exc in refused]
-            refused = [f"“{event}”: {' '.join(exc.messages)}" for event, exc in refused]
-            verb = "Retracted" if retract else "Restored"
             if done:
-                self.message_user(request, f"{verb} {done} event{'s' if done != 1 else ''}.", SUCCESS)
-            for message in refused:
-                self.message_user(request, f"Not {verb.lower()}: {message}", ERROR)
+                if retract:
+                    message = ngettext("Retracted %(count)s event.", "Retracted %(count)s events.", done)
+                else:
+                    message = ngettext("Restored %(count)s event.", "Restored %(count)s events.", done)
+                self.message_user(request, message % {"count": done}, SUCCESS)
+            not_done = (
+                gettext("Not retracted: “%(event)s”: %(why)s")
+                if retract
+                else gettext("Not restored: “%(event)s”: %(why)s")
+            )
+            for event, exc in refused:
+                self.message_user(request, not_done % {"event": event, "why": " ".join(exc.messages)}, ERROR)
             return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{'Retract' if retract else 'Restore'} {len(events)} event{'s' if len(events) != 1 else ''}",
+            "title": (
+                ngettext("Retract %(count)s event", "Retract %(count)s events", len(events))
+                if retract
+                else ngettext("Restore %(count)s event", "Restore %(count)s events", len(events))
+            )
+            % {"count": len(events)},
             "events": events,
             "skipped": skipped,
             "retract": retract,

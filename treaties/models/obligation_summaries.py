@@ -8,6 +8,7 @@ carries history: the events they derive from do.
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
 
 from treaties.choices import ObligationState
 from treaties.models.obligations import Obligation
@@ -30,37 +31,81 @@ class ObligationSummary(models.Model):
 
     # The treaty leads the unique constraint's index; the other keys have no index of their own,
     # like the status summaries' (every index slows the recompute's writes).
-    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="obligation_summaries", db_index=False)
-    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="summaries", db_index=False)
-    date = models.DateField()
-    panel = models.CharField(max_length=GROUPING_LENGTH)
-    grouping = models.CharField(max_length=GROUPING_LENGTH)
-    scheme = models.ForeignKey(
-        "countries.RegionScheme", null=True, blank=True, on_delete=models.CASCADE, db_index=False
+    treaty = models.ForeignKey(
+        Treaty,
+        verbose_name=gettext_lazy("treaty"),
+        on_delete=models.CASCADE,
+        related_name="obligation_summaries",
+        db_index=False,
     )
-    region = models.ForeignKey("countries.Region", null=True, blank=True, on_delete=models.CASCADE, db_index=False)
-    forum = models.ForeignKey("countries.Forum", null=True, blank=True, on_delete=models.CASCADE, db_index=False)
-    label = models.CharField(max_length=LABEL_LENGTH, help_text="The region's or forum's name when computed.")
-    slug = models.CharField(max_length=60, blank=True, help_text="The region's or forum's slug when computed.")
-    pending = models.PositiveIntegerField()
-    extended = models.PositiveIntegerField()
-    met = models.PositiveIntegerField()
-    met_late = models.PositiveIntegerField()
-    overdue = models.PositiveIntegerField()
-    not_applicable = models.PositiveIntegerField()
-    unrecorded = models.PositiveIntegerField()
-    parties = models.PositiveIntegerField(help_text="States Parties with the obligation: the sum of the states.")
-    computed_at = models.DateTimeField()
+    obligation = models.ForeignKey(
+        Obligation,
+        verbose_name=gettext_lazy("obligation"),
+        on_delete=models.CASCADE,
+        related_name="summaries",
+        db_index=False,
+    )
+    date = models.DateField(verbose_name=gettext_lazy("date"))
+    panel = models.CharField(verbose_name=gettext_lazy("panel"), max_length=GROUPING_LENGTH)
+    grouping = models.CharField(verbose_name=gettext_lazy("grouping"), max_length=GROUPING_LENGTH)
+    scheme = models.ForeignKey(
+        "countries.RegionScheme",
+        verbose_name=gettext_lazy("scheme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_index=False,
+    )
+    region = models.ForeignKey(
+        "countries.Region",
+        verbose_name=gettext_lazy("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_index=False,
+    )
+    forum = models.ForeignKey(
+        "countries.Forum",
+        verbose_name=gettext_lazy("forum"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_index=False,
+    )
+    label = models.CharField(
+        verbose_name=gettext_lazy("label"),
+        max_length=LABEL_LENGTH,
+        help_text=gettext_lazy("The region's or forum's name when computed."),
+    )
+    slug = models.CharField(
+        verbose_name=gettext_lazy("slug"),
+        max_length=60,
+        blank=True,
+        help_text=gettext_lazy("The region's or forum's slug when computed."),
+    )
+    pending = models.PositiveIntegerField(verbose_name=gettext_lazy("pending"))
+    extended = models.PositiveIntegerField(verbose_name=gettext_lazy("extended"))
+    met = models.PositiveIntegerField(verbose_name=gettext_lazy("met"))
+    met_late = models.PositiveIntegerField(verbose_name=gettext_lazy("met late"))
+    overdue = models.PositiveIntegerField(verbose_name=gettext_lazy("overdue"))
+    not_applicable = models.PositiveIntegerField(verbose_name=gettext_lazy("not applicable"))
+    unrecorded = models.PositiveIntegerField(verbose_name=gettext_lazy("unrecorded"))
+    parties = models.PositiveIntegerField(
+        verbose_name=gettext_lazy("parties"),
+        help_text=gettext_lazy("States Parties with the obligation: the sum of the states."),
+    )
+    computed_at = models.DateTimeField(verbose_name=gettext_lazy("computed at"))
 
     class Meta:
         ordering = ["treaty", "obligation", "date", "grouping"]
-        verbose_name_plural = "obligation summaries"
+        verbose_name_plural = gettext_lazy("obligation summaries")
         constraints = [
             models.UniqueConstraint(
                 fields=["treaty", "obligation", "date", "grouping"], name="%(app_label)s_%(class)s_one_per_grouping"
             ),
             models.CheckConstraint(condition=_STATES_ADD_UP, name="%(app_label)s_%(class)s_states_add_up"),
         ]
+        verbose_name = gettext_lazy("obligation summary")
 
     def __str__(self) -> str:
         return f"{self.obligation_id} {self.grouping} on {self.date}"
@@ -80,23 +125,47 @@ class ObligationOverdue(models.Model):
     deadline is outstanding now.
     """
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="overdue_record", db_index=False)
-    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="overdue_record")
+    treaty = models.ForeignKey(
+        Treaty,
+        verbose_name=gettext_lazy("treaty"),
+        on_delete=models.CASCADE,
+        related_name="overdue_record",
+        db_index=False,
+    )
+    obligation = models.ForeignKey(
+        Obligation, verbose_name=gettext_lazy("obligation"), on_delete=models.CASCADE, related_name="overdue_record"
+    )
     # Derived from the events: a country deleted (only one without events can be) takes its rows with it.
     country = models.ForeignKey(
-        "countries.Country", on_delete=models.CASCADE, related_name="overdue_record", db_index=False
+        "countries.Country",
+        verbose_name=gettext_lazy("country"),
+        on_delete=models.CASCADE,
+        related_name="overdue_record",
+        db_index=False,
     )
-    due_date = models.DateField(help_text="The deadline in force when the State fell overdue.")
-    since = models.DateField(help_text="The day it fell overdue: the day after the deadline.")
-    recorded_on = models.DateField(help_text="The day the daily job first found it overdue.")
+    due_date = models.DateField(
+        verbose_name=gettext_lazy("due date"),
+        help_text=gettext_lazy("The deadline in force when the State fell overdue."),
+    )
+    since = models.DateField(
+        verbose_name=gettext_lazy("since"),
+        help_text=gettext_lazy("The day it fell overdue: the day after the deadline."),
+    )
+    recorded_on = models.DateField(
+        verbose_name=gettext_lazy("recorded on"),
+        help_text=gettext_lazy("The day the daily job first found it overdue."),
+    )
     cleared_on = models.DateField(
-        null=True, blank=True, help_text="The day the daily job found it no longer overdue (empty: still overdue)."
+        verbose_name=gettext_lazy("cleared on"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The day the daily job found it no longer overdue (empty: still overdue)."),
     )
 
     class Meta:
         ordering = ["treaty", "-since", "country"]
-        verbose_name = "overdue obligation"
-        verbose_name_plural = "overdue record"
+        verbose_name = gettext_lazy("overdue obligation")
+        verbose_name_plural = gettext_lazy("overdue record")
         constraints = [
             models.UniqueConstraint(
                 fields=["obligation", "country", "due_date"], name="%(app_label)s_%(class)s_one_per_deadline"

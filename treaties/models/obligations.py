@@ -10,6 +10,7 @@ reads them is `treaties.obligations`.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ottawa_tracker.text import SOURCE_NOT_VISIBLE, has_visible_text
@@ -22,54 +23,85 @@ class Obligation(models.Model):
     """One obligation of the States Parties to one treaty, with its clock."""
 
     # A treaty deleted (only one without events can be) takes its obligations with it.
-    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="obligations")
-    slug = models.SlugField(
-        max_length=50, help_text="Names the obligation in the value of the events that meet, extend or waive it."
+    treaty = models.ForeignKey(
+        Treaty, verbose_name=gettext_lazy("treaty"), on_delete=models.CASCADE, related_name="obligations"
     )
-    name = models.CharField(max_length=200, help_text="e.g. stockpile destruction")
-    article = models.CharField(max_length=30, help_text="e.g. art. 4, art. 7(1)")
-    clock = models.CharField(max_length=30, choices=ObligationClock.choices)
+    slug = models.SlugField(
+        verbose_name=gettext_lazy("slug"),
+        max_length=50,
+        help_text=gettext_lazy("Names the obligation in the value of the events that meet, extend or waive it."),
+    )
+    name = models.CharField(
+        verbose_name=gettext_lazy("name"), max_length=200, help_text=gettext_lazy("e.g. stockpile destruction")
+    )
+    article = models.CharField(
+        verbose_name=gettext_lazy("article"), max_length=30, help_text=gettext_lazy("e.g. art. 4, art. 7(1)")
+    )
+    clock = models.CharField(verbose_name=gettext_lazy("clock"), max_length=30, choices=ObligationClock.choices)
     period_unit = models.CharField(
-        "period: unit",
+        gettext_lazy("period: unit"),
         max_length=20,
         choices=PeriodUnit.choices,
         blank=True,
-        help_text="After entry into force: the unit of the period (180 days, 48 months).",
+        help_text=gettext_lazy("After entry into force: the unit of the period (180 days, 48 months)."),
     )
     period_count = models.PositiveSmallIntegerField(
-        "period: count", null=True, blank=True, help_text="After entry into force: how many units."
+        gettext_lazy("period: count"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("After entry into force: how many units."),
     )
     yearly_month = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Yearly: the month of the due day (4 for 30 April)."
+        verbose_name=gettext_lazy("yearly month"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Yearly: the month of the due day (4 for 30 April)."),
     )
     yearly_day = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Yearly: the day of the month of the due day (30 for 30 April)."
+        verbose_name=gettext_lazy("yearly day"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Yearly: the day of the month of the due day (30 for 30 April)."),
     )
     covers = models.CharField(
+        verbose_name=gettext_lazy("covers"),
         max_length=100,
         blank=True,
-        help_text="Yearly: the period each report covers (e.g. the calendar year before).",
+        help_text=gettext_lazy("Yearly: the period each report covers (e.g. the calendar year before)."),
     )
     follows = models.ForeignKey(
         "self",
+        verbose_name=gettext_lazy("follows"),
         on_delete=models.RESTRICT,  # not deleted alone while another follows it; with its treaty, yes
         null=True,
         blank=True,
         related_name="followed_by",
-        help_text="Yearly: the obligation after whose deadline the yearly one starts (the initial report): the "
-        "first yearly report is due on the first due day after it.",
+        help_text=gettext_lazy(
+            "Yearly: the obligation after whose deadline the yearly one starts (the initial report): the "
+            "first yearly report is due on the first due day after it."
+        ),
     )
     extendable = models.BooleanField(
-        default=False, help_text="A meeting of States Parties may extend the deadline (Ottawa art. 5(3))."
+        verbose_name=gettext_lazy("extendable"),
+        default=False,
+        help_text=gettext_lazy("A meeting of States Parties may extend the deadline (Ottawa art. 5(3))."),
     )
     complete_record = models.BooleanField(
+        verbose_name=gettext_lazy("complete record"),
         default=False,
-        help_text="The record holds every State's events on this obligation, so a State past its deadline with "
-        "nothing recorded is overdue. Unticked (the shipped research is partial): such a State is shown as "
-        "past due, not recorded, unless an event says the deadline was missed.",
+        help_text=gettext_lazy(
+            "The record holds every State's events on this obligation, so a State past its deadline with "
+            "nothing recorded is overdue. Unticked (the shipped research is partial): such a State is shown as "
+            "past due, not recorded, unless an event says the deadline was missed."
+        ),
     )
-    source = models.TextField(help_text="The article of the treaty that sets the obligation and its clock.")
-    order = models.PositiveSmallIntegerField(default=0, help_text="Order on the pages.")
+    source = models.TextField(
+        verbose_name=gettext_lazy("source"),
+        help_text=gettext_lazy("The article of the treaty that sets the obligation and its clock."),
+    )
+    order = models.PositiveSmallIntegerField(
+        verbose_name=gettext_lazy("order"), default=0, help_text=gettext_lazy("Order on the pages.")
+    )
     version = version_field()
 
     history = HistoricalRecords()
@@ -95,6 +127,8 @@ class Obligation(models.Model):
                 name="%(app_label)s_%(class)s_clock_complete",
             ),
         ]
+        verbose_name = gettext_lazy("obligation")
+        verbose_name_plural = gettext_lazy("obligations")
 
     def __str__(self) -> str:
         return f"{self.treaty} {self.article} {self.name}"

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from countries.models import Country, localized, name_field
@@ -28,69 +29,100 @@ from treaties.status import TreatyRule
 class Treaty(models.Model):
     """A multilateral treaty, with its own dates and its rules for joining and leaving as data."""
 
-    slug = models.SlugField(max_length=50, unique=True)
-    short_name = models.CharField(max_length=100)
+    slug = models.SlugField(verbose_name=gettext_lazy("slug"), max_length=50, unique=True)
+    short_name = models.CharField(verbose_name=gettext_lazy("short name"), max_length=100)
     short_name_fr = name_field(100, "fr", "short name")
     short_name_es = name_field(100, "es", "short name")
-    title = models.CharField(max_length=400)
+    title = models.CharField(verbose_name=gettext_lazy("title"), max_length=400)
     title_fr = name_field(400, "fr", "title")
     title_es = name_field(400, "es", "title")
-    adopted = models.DateField(null=True, blank=True)
-    opened_for_signature = models.DateField(null=True, blank=True)
-    entry_into_force = models.DateField(null=True, blank=True, help_text="The treaty's own entry into force.")
+    adopted = models.DateField(verbose_name=gettext_lazy("adopted"), null=True, blank=True)
+    opened_for_signature = models.DateField(verbose_name=gettext_lazy("opened for signature"), null=True, blank=True)
+    entry_into_force = models.DateField(
+        verbose_name=gettext_lazy("entry into force"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The treaty's own entry into force."),
+    )
     eif_instruments = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="How many instruments of consent the treaty needed to enter into force."
+        verbose_name=gettext_lazy("eif instruments"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("How many instruments of consent the treaty needed to enter into force."),
     )
     eif_threshold_date = models.DateField(
-        "threshold reached",
+        gettext_lazy("threshold reached"),
         null=True,
         blank=True,
-        help_text="The day the last instrument needed for entry into force was deposited (the 40th for Ottawa). "
-        "Blank: read_depositary_page finds it from the depositary's table.",
+        help_text=gettext_lazy(
+            "The day the last instrument needed for entry into force was deposited (the 40th for Ottawa). "
+            "Blank: read_depositary_page finds it from the depositary's table."
+        ),
     )
     late_eif_unit = models.CharField(
-        "entry into force for a later instrument: unit", max_length=20, choices=PeriodUnit.choices
+        gettext_lazy("entry into force for a later instrument: unit"), max_length=20, choices=PeriodUnit.choices
     )
-    late_eif_count = models.PositiveSmallIntegerField("entry into force for a later instrument: count")
-    withdrawal_unit = models.CharField("withdrawal takes effect: unit", max_length=20, choices=PeriodUnit.choices)
-    withdrawal_count = models.PositiveSmallIntegerField("withdrawal takes effect: count")
-    depositary = models.CharField(max_length=200, blank=True)
-    reference = models.CharField(max_length=100, blank=True, help_text="e.g. UNTC chapter XXVI-5")
-    url = models.URLField(max_length=500, blank=True)
-    source = models.TextField(help_text="Where the dates and rules come from (the articles that set them).")
+    late_eif_count = models.PositiveSmallIntegerField(gettext_lazy("entry into force for a later instrument: count"))
+    withdrawal_unit = models.CharField(
+        gettext_lazy("withdrawal takes effect: unit"), max_length=20, choices=PeriodUnit.choices
+    )
+    withdrawal_count = models.PositiveSmallIntegerField(gettext_lazy("withdrawal takes effect: count"))
+    depositary = models.CharField(verbose_name=gettext_lazy("depositary"), max_length=200, blank=True)
+    reference = models.CharField(
+        verbose_name=gettext_lazy("reference"),
+        max_length=100,
+        blank=True,
+        help_text=gettext_lazy("e.g. UNTC chapter XXVI-5"),
+    )
+    url = models.URLField(verbose_name=gettext_lazy("url"), max_length=500, blank=True)
+    source = models.TextField(
+        verbose_name=gettext_lazy("source"),
+        help_text=gettext_lazy("Where the dates and rules come from (the articles that set them)."),
+    )
     signature_closes = models.DateField(
+        verbose_name=gettext_lazy("signature closes"),
         null=True,
         blank=True,
-        help_text="The day the treaty closed for signature; a signature must be dated before it (Ottawa, "
-        "art. 15: open until its entry into force, so 1999-03-01). Blank while it is still open.",
+        help_text=gettext_lazy(
+            "The day the treaty closed for signature; a signature must be dated before it (Ottawa, "
+            "art. 15: open until its entry into force, so 1999-03-01). Blank while it is still open."
+        ),
     )
     parent = models.ForeignKey(
         "self",
+        verbose_name=gettext_lazy("parent"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="protocols",
-        help_text="For a protocol or an amendment, the treaty it is annexed to (the CCW's protocols): "
-        "a State consents to it only while it has consented to the parent (CCW art. 4).",
+        help_text=gettext_lazy(
+            "For a protocol or an amendment, the treaty it is annexed to (the CCW's protocols): "
+            "a State consents to it only while it has consented to the parent (CCW art. 4)."
+        ),
     )
     provisional_application = models.BooleanField(
-        "allows provisional application",
+        gettext_lazy("allows provisional application"),
         default=False,
-        help_text="The treaty lets a State apply it before it enters into force for that State "
-        "(CCM art. 18, ATT art. 23).",
+        help_text=gettext_lazy(
+            "The treaty lets a State apply it before it enters into force for that State (CCM art. 18, ATT art. 23)."
+        ),
     )
     withdrawal_armed_conflict_hold = models.BooleanField(
-        "armed conflict holds a withdrawal",
+        gettext_lazy("armed conflict holds a withdrawal"),
         default=False,
-        help_text="A withdrawing State engaged in an armed conflict stays bound until the conflict ends "
-        "(Ottawa art. 20(3)); record the date it took effect on the withdrawal.",
+        help_text=gettext_lazy(
+            "A withdrawing State engaged in an armed conflict stays bound until the conflict ends "
+            "(Ottawa art. 20(3)); record the date it took effect on the withdrawal."
+        ),
     )
     stance_lapse_years = models.PositiveSmallIntegerField(
-        "stances lapse after (years)",
+        gettext_lazy("stances lapse after (years)"),
         null=True,
         blank=True,
-        help_text='A declared stance counts towards "on board" until replaced, ended, or older than this '
-        "(Ottawa: 3). Blank: never lapses.",
+        help_text=gettext_lazy(
+            'A declared stance counts towards "on board" until replaced, ended, or older than this '
+            "(Ottawa: 3). Blank: never lapses."
+        ),
     )
     version = version_field()
 
@@ -98,7 +130,7 @@ class Treaty(models.Model):
 
     class Meta:
         ordering = ["short_name"]
-        verbose_name_plural = "treaties"
+        verbose_name_plural = gettext_lazy("treaties")
         constraints = [
             # The threshold only of a treaty in force; it may be left blank there, for `read_depositary_page`
             # finds it from the table (with the treaty's own date the rule gives the same dates without it).
@@ -119,6 +151,7 @@ class Treaty(models.Model):
                 condition=Q(parent__isnull=True) | ~Q(parent=F("pk")), name="%(app_label)s_%(class)s_not_own_parent"
             ),
         ]
+        verbose_name = gettext_lazy("treaty")
 
     def __str__(self) -> str:
         return self.short_name
@@ -218,42 +251,72 @@ class ActiveEventManager(models.Manager):
 class StatusEvent(models.Model):
     """One dated fact about one country and one treaty (a legal act or a policy position), with its source."""
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.PROTECT, related_name="events")
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="status_events")
-    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    treaty = models.ForeignKey(
+        Treaty, verbose_name=gettext_lazy("treaty"), on_delete=models.PROTECT, related_name="events"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=gettext_lazy("country"), on_delete=models.PROTECT, related_name="status_events"
+    )
+    kind = models.CharField(verbose_name=gettext_lazy("kind"), max_length=30, choices=EventKind.choices)
     value = models.CharField(
+        verbose_name=gettext_lazy("value"),
         max_length=VALUE_MAX_LENGTH,
         blank=True,
-        help_text="A stance, a vote, a moratorium's scope, `consent` on a withdrawal, or the territories of a "
-        "territorial application.",
+        help_text=gettext_lazy(
+            "A stance, a vote, a moratorium's scope, `consent` on a withdrawal, or the territories of a "
+            "territorial application."
+        ),
     )
-    date = models.DateField(help_text="The date of the act, e.g. the deposit of the instrument.")
+    date = models.DateField(
+        verbose_name=gettext_lazy("date"),
+        help_text=gettext_lazy("The date of the act, e.g. the deposit of the instrument."),
+    )
     date_precision = models.CharField(
+        verbose_name=gettext_lazy("date precision"),
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
         # In the database too, so bulk COPY and raw inserts that leave it out store "day".
         db_default=DatePrecision.DAY,
-        help_text="How precisely the date is known: a fact known only to the month or the year is stored on the "
-        'first day of that period, counted from then, and shown as written ("March 2004", "1994").',
+        help_text=gettext_lazy(
+            "How precisely the date is known: a fact known only to the month or the year is stored on the "
+            'first day of that period, counted from then, and shown as written ("March 2004", "1994").'
+        ),
     )
     effective_date = models.DateField(
+        verbose_name=gettext_lazy("effective date"),
         null=True,
         blank=True,
-        help_text="When it takes effect, only where it differs from what the treaty's rule gives.",
+        help_text=gettext_lazy("When it takes effect, only where it differs from what the treaty's rule gives."),
     )
-    end_date = models.DateField(null=True, blank=True, help_text="When a position ended, e.g. a moratorium lifted.")
-    source = models.TextField(help_text="A URL or citation.")
+    end_date = models.DateField(
+        verbose_name=gettext_lazy("end date"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When a position ended, e.g. a moratorium lifted."),
+    )
+    source = models.TextField(verbose_name=gettext_lazy("source"), help_text=gettext_lazy("A URL or citation."))
     note = models.TextField(
-        blank=True, help_text="Research notes; the text itself of a declaration, reservation or objection."
+        verbose_name=gettext_lazy("note"),
+        blank=True,
+        help_text=gettext_lazy("Research notes; the text itself of a declaration, reservation or objection."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=gettext_lazy("updated at"), auto_now=True)
     version = version_field()
     retracted_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When staff took the event back; it no longer counts."
+        verbose_name=gettext_lazy("retracted at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=gettext_lazy("When staff took the event back; it no longer counts."),
     )
-    retraction_reason = models.TextField(blank=True, editable=False, help_text="Why the event was taken back.")
+    retraction_reason = models.TextField(
+        verbose_name=gettext_lazy("retraction reason"),
+        blank=True,
+        editable=False,
+        help_text=gettext_lazy("Why the event was taken back."),
+    )
 
     history = HistoricalRecords()
     # Retracted events count nowhere: `objects` (the default manager) leaves them out; the admin reads `all_objects`.
@@ -300,6 +363,8 @@ class StatusEvent(models.Model):
             models.Index(fields=["treaty", "country", "date"], name="event_treaty_country_date"),
             models.Index(fields=["date"], name="event_date"),
         ]
+        verbose_name = gettext_lazy("status event")
+        verbose_name_plural = gettext_lazy("status events")
 
     def __str__(self) -> str:
         value = f" ({self.value})" if self.value else ""

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
 
 from treaties.choices import CountBasis
 from treaties.models.records import Treaty
@@ -19,19 +20,51 @@ class SummaryMark(models.Model):
     carry it.
     """
 
-    treaty = models.OneToOneField(Treaty, on_delete=models.CASCADE, primary_key=True, related_name="summary_mark")
-    pending = models.BooleanField(default=False)
-    pending_since = models.DateTimeField(null=True, blank=True, help_text="First mark not yet claimed.")
-    marked_at = models.DateTimeField(null=True, blank=True, help_text="Latest mark.")
-    reason = models.CharField(max_length=200, blank=True, help_text="What the latest mark was for.")
-    version = models.PositiveBigIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker claimed the recompute.")
-    claim_token = models.CharField(max_length=32, blank=True)
-    computed_at = models.DateTimeField(null=True, blank=True, help_text="When the last recompute finished.")
-    runs = models.PositiveIntegerField(default=0, help_text="Recomputes finished.")
+    treaty = models.OneToOneField(
+        Treaty,
+        verbose_name=gettext_lazy("treaty"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="summary_mark",
+    )
+    pending = models.BooleanField(verbose_name=gettext_lazy("pending"), default=False)
+    pending_since = models.DateTimeField(
+        verbose_name=gettext_lazy("pending since"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("First mark not yet claimed."),
+    )
+    marked_at = models.DateTimeField(
+        verbose_name=gettext_lazy("marked at"), null=True, blank=True, help_text=gettext_lazy("Latest mark.")
+    )
+    reason = models.CharField(
+        verbose_name=gettext_lazy("reason"),
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("What the latest mark was for."),
+    )
+    version = models.PositiveBigIntegerField(verbose_name=gettext_lazy("version"), default=0)
+    claimed_at = models.DateTimeField(
+        verbose_name=gettext_lazy("claimed at"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When a worker claimed the recompute."),
+    )
+    claim_token = models.CharField(verbose_name=gettext_lazy("claim token"), max_length=32, blank=True)
+    computed_at = models.DateTimeField(
+        verbose_name=gettext_lazy("computed at"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("When the last recompute finished."),
+    )
+    runs = models.PositiveIntegerField(
+        verbose_name=gettext_lazy("runs"), default=0, help_text=gettext_lazy("Recomputes finished.")
+    )
 
     class Meta:
         ordering = ["treaty"]
+        verbose_name = gettext_lazy("summary mark")
+        verbose_name_plural = gettext_lazy("summary marks")
 
     def __str__(self) -> str:
         return f"summaries of {self.treaty_id}: {'pending' if self.pending else 'current'}"
@@ -56,24 +89,43 @@ class SummaryFigures(models.Model):
     """What every summary row holds: the grouping it counts, for one way of counting, and its figures
     (participants, each legal status, on board; `summaries.Counts` reads them)."""
 
-    count = models.CharField(max_length=10, choices=CountBasis.choices)
-    panel = models.CharField(max_length=GROUPING_LENGTH)
-    grouping = models.CharField(max_length=GROUPING_LENGTH)
+    count = models.CharField(verbose_name=gettext_lazy("count"), max_length=10, choices=CountBasis.choices)
+    panel = models.CharField(verbose_name=gettext_lazy("panel"), max_length=GROUPING_LENGTH)
+    grouping = models.CharField(verbose_name=gettext_lazy("grouping"), max_length=GROUPING_LENGTH)
     # No index of their own: the treaty leads the constraints' indexes, and the others are only
     # followed when a scheme, region or forum is deleted; every index slows the recompute's writes.
     scheme = models.ForeignKey(
-        "countries.RegionScheme", null=True, blank=True, on_delete=models.CASCADE, db_index=False
+        "countries.RegionScheme",
+        verbose_name=gettext_lazy("scheme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_index=False,
     )
-    region = models.ForeignKey("countries.Region", null=True, blank=True, on_delete=models.CASCADE, db_index=False)
-    forum = models.ForeignKey("countries.Forum", null=True, blank=True, on_delete=models.CASCADE, db_index=False)
-    countries = models.PositiveIntegerField()
-    state_party = models.PositiveIntegerField()
-    consented_not_in_force = models.PositiveIntegerField()
-    signatory = models.PositiveIntegerField()
-    withdrawal_pending = models.PositiveIntegerField()
-    withdrawn = models.PositiveIntegerField()
-    non_signatory = models.PositiveIntegerField()
-    on_board = models.PositiveIntegerField()
+    region = models.ForeignKey(
+        "countries.Region",
+        verbose_name=gettext_lazy("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_index=False,
+    )
+    forum = models.ForeignKey(
+        "countries.Forum",
+        verbose_name=gettext_lazy("forum"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_index=False,
+    )
+    countries = models.PositiveIntegerField(verbose_name=gettext_lazy("countries"))
+    state_party = models.PositiveIntegerField(verbose_name=gettext_lazy("state party"))
+    consented_not_in_force = models.PositiveIntegerField(verbose_name=gettext_lazy("consented not in force"))
+    signatory = models.PositiveIntegerField(verbose_name=gettext_lazy("signatory"))
+    withdrawal_pending = models.PositiveIntegerField(verbose_name=gettext_lazy("withdrawal pending"))
+    withdrawn = models.PositiveIntegerField(verbose_name=gettext_lazy("withdrawn"))
+    non_signatory = models.PositiveIntegerField(verbose_name=gettext_lazy("non signatory"))
+    on_board = models.PositiveIntegerField(verbose_name=gettext_lazy("on board"))
 
     class Meta:
         abstract = True
@@ -89,17 +141,28 @@ class Summary(SummaryFigures):
     signature and every 31 December since, and every month end of the last five years.
     """
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="summaries", db_index=False)
-    date = models.DateField()
-    label = models.CharField(max_length=LABEL_LENGTH, help_text="The region's or forum's name when computed.")
-    slug = models.CharField(max_length=60, blank=True, help_text="The region's or forum's slug when computed.")
-    parties = models.PositiveIntegerField()
-    on_board_share = models.FloatField()
-    computed_at = models.DateTimeField()
+    treaty = models.ForeignKey(
+        Treaty, verbose_name=gettext_lazy("treaty"), on_delete=models.CASCADE, related_name="summaries", db_index=False
+    )
+    date = models.DateField(verbose_name=gettext_lazy("date"))
+    label = models.CharField(
+        verbose_name=gettext_lazy("label"),
+        max_length=LABEL_LENGTH,
+        help_text=gettext_lazy("The region's or forum's name when computed."),
+    )
+    slug = models.CharField(
+        verbose_name=gettext_lazy("slug"),
+        max_length=60,
+        blank=True,
+        help_text=gettext_lazy("The region's or forum's slug when computed."),
+    )
+    parties = models.PositiveIntegerField(verbose_name=gettext_lazy("parties"))
+    on_board_share = models.FloatField(verbose_name=gettext_lazy("on board share"))
+    computed_at = models.DateTimeField(verbose_name=gettext_lazy("computed at"))
 
     class Meta:
         ordering = ["treaty", "count", "date", "grouping"]
-        verbose_name_plural = "summaries"
+        verbose_name_plural = gettext_lazy("summaries")
         constraints = [
             *SummaryFigures.Meta.constraints,
             models.UniqueConstraint(
@@ -113,6 +176,7 @@ class Summary(SummaryFigures):
                 condition=Q(on_board__lte=F("countries")), name="%(app_label)s_%(class)s_on_board_among_countries"
             ),
         ]
+        verbose_name = gettext_lazy("summary")
 
     def __str__(self) -> str:
         return f"{self.treaty_id} {self.grouping} on {self.date} ({self.count})"
@@ -126,12 +190,20 @@ class SummarySpan(SummaryFigures):
     number of events, instead of a pass over a treaty's events.
     """
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="summary_spans", db_index=False)
+    treaty = models.ForeignKey(
+        Treaty,
+        verbose_name=gettext_lazy("treaty"),
+        on_delete=models.CASCADE,
+        related_name="summary_spans",
+        db_index=False,
+    )
     # Kept with the figures, so the as-of query reads one table (a rename marks the summaries).
-    label = models.CharField(max_length=LABEL_LENGTH)
-    slug = models.CharField(max_length=60, blank=True)
-    valid_from = models.DateField()
-    valid_until = models.DateField(help_text="The first day the counts are different.")
+    label = models.CharField(verbose_name=gettext_lazy("label"), max_length=LABEL_LENGTH)
+    slug = models.CharField(verbose_name=gettext_lazy("slug"), max_length=60, blank=True)
+    valid_from = models.DateField(verbose_name=gettext_lazy("valid from"))
+    valid_until = models.DateField(
+        verbose_name=gettext_lazy("valid until"), help_text=gettext_lazy("The first day the counts are different.")
+    )
 
     class Meta:
         ordering = ["treaty", "count", "grouping", "valid_from"]
@@ -150,6 +222,8 @@ class SummarySpan(SummaryFigures):
             # reading them; only the handful that hold it are fetched.
             models.Index(fields=["treaty", "count", "panel", "valid_from", "valid_until"], name="summaryspan_as_of"),
         ]
+        verbose_name = gettext_lazy("summary span")
+        verbose_name_plural = gettext_lazy("summary spans")
 
     def __str__(self) -> str:
         return f"{self.treaty_id} {self.grouping} {self.valid_from}..{self.valid_until} ({self.count})"

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from countries.models import Country
 from ottawa_tracker.history import history_stamp
@@ -189,5 +190,9 @@ def _retraction_write(event: StatusEvent, *, retracted: bool, reason: str, user:
 def _retraction_refused(event: StatusEvent) -> ValidationError:
     """Who changed the event since it was read (or that it is gone), and whether it is retracted now."""
     retracted = StatusEvent.all_objects.filter(pk=event.pk).values_list("retracted_at", flat=True).first()
-    state = "retracted" if retracted else "not retracted"
-    return stale_edit(StatusEvent, event.pk, event.version, advice=f"It is {state} now: reload it and try again.")
+    advice = (
+        _("It is retracted now: reload it and try again.")
+        if retracted
+        else _("It is not retracted now: reload it and try again.")
+    )
+    return stale_edit(StatusEvent, event.pk, event.version, advice=str(advice))

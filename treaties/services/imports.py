@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from countries.models import Country
@@ -332,8 +333,11 @@ def _claim_versions(items: list[ChangedEvent]) -> None:
         )
 
 
-_SINCE_READ = {"since": "while the file was being imported", "advice": "Import the file again."}
-_SINCE_PREVIEW = {"since": "since your preview", "advice": "Preview the file again."}
+_SINCE_READ = {
+    "since": gettext_lazy("while the file was being imported"),
+    "advice": gettext_lazy("Import the file again."),
+}
+_SINCE_PREVIEW = {"since": gettext_lazy("since your preview"), "advice": gettext_lazy("Preview the file again.")}
 
 
 def _changed_since_preview(number: int, before: StatusEvent, previewed: int | None) -> RowError:
