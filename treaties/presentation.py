@@ -7,7 +7,7 @@ which row each drawn map shape shows, and which notice a date calls for.
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -101,11 +101,14 @@ def status_sort_choices(*, role: bool = False) -> list[tuple[str, str]]:
     return choices
 
 
-def sort_status_rows(rows: Sequence[R], sort: str) -> list[R]:
+def sort_status_rows(rows: Sequence[R], sort: str, *, name: Callable[[R], str] | None = None) -> list[R]:
     """Rows sorted by a column of STATUS_SORTS (`-` prefix: descending); ties and blanks by name, A to Z;
-    blanks last either way."""
-    key = STATUS_SORTS[sort.removeprefix("-")]
-    by_name = sorted(rows, key=lambda r: r.country.name)
+    blanks last either way. `name` is the country's place in alphabetical order (default: the English name;
+    a page in French or Spanish orders by the name it prints)."""
+    name = name or STATUS_SORTS["country"]
+    column = sort.removeprefix("-")
+    key = name if column == "country" else STATUS_SORTS[column]
+    by_name = sorted(rows, key=name)
     present = [r for r in by_name if key(r) is not None]
     present.sort(key=key, reverse=sort.startswith("-"))  # stable: ties keep the name order
     return present + [r for r in by_name if key(r) is None]

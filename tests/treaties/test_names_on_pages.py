@@ -175,3 +175,17 @@ def test_compare_menus_and_columns_in_spanish(client):
 
 def _africa_slug() -> str:
     return Region.objects.get(scheme__slug="m49", code="2").slug
+
+
+def test_a_french_table_orders_countries_by_their_french_names_and_its_csv_stays_english(client, reference_data):
+    english = client.get("/treaties/ottawa/?date=2020-01-01").content.decode()
+    french = client.get("/fr/treaties/ottawa/?date=2020-01-01").content.decode()
+    # Germany comes after Andorra in English; Allemagne before Andorre in French; Émirats among the E's.
+    assert english.index(">Andorra<") < english.index(">Germany<")
+    assert french.index(">Allemagne<") < french.index(">Andorre<")
+    assert french.index(">Égypte<") < french.index(">Émirats arabes unis<") < french.index(">Équateur<")
+    assert french.index(">Équateur<") < french.index(">Espagne<") < french.index(">Estonie<")
+    english_csv = b"".join(client.get("/treaties/ottawa/status.csv?date=2020-01-01").streaming_content)
+    french_csv = b"".join(client.get("/fr/treaties/ottawa/status.csv?date=2020-01-01").streaming_content)
+    assert french_csv == english_csv
+    assert english_csv.index(b"Andorra") < english_csv.index(b"Germany")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from treaties.presentation import (
     status_sorts,
 )
 from treaties.selectors import NO_REGION, status_event_list
+from treaties.selectors.summaries import name_order
 
 DEFAULT_SCHEME = "m49"
 
@@ -238,9 +239,16 @@ class StatusTableMixin:
         self.show = self.table_form.cleaned_data["show"] or SHOW_ALL
         return super().dispatch(request, *args, **kwargs)
 
+    # A page in French or Spanish orders countries by the name it prints (accents aside); English pages and
+    # every CSV (`CsvExportMixin`) by the English name, so a file is the same in every language.
+    names_in_language = True
+
     def table_rows(self, rows: Sequence[R]) -> list[R]:
         """The rows `show` keeps, in the `sort` order."""
-        return sort_status_rows(filter_status_rows(rows, self.show), self.sort)
+        name = None
+        if self.names_in_language and translation.get_language() != settings.LANGUAGE_CODE:
+            name = lambda r: name_order(r.country.local_name)  # noqa: E731
+        return sort_status_rows(filter_status_rows(rows, self.show), self.sort, name=name)
 
     def table_context(self, rows: Sequence[R]) -> dict:
         """`rows` as the table shows them, and `rows_total`: how many there are before `show` narrows them."""
@@ -276,12 +284,15 @@ class StatusTableMixin:
 
 class CsvExportMixin(ExportLimitMixin):
     """For the CSV views (listed first, so the export limit wraps everything): `?bom=1` and the file name.
+    Rows in the English order whatever the URL's language (`names_in_language`).
 
     `bom=1` starts the file with a byte-order mark, for spreadsheets that otherwise misread UTF-8;
     the file name says what and when (ottawa-status-2026-11-27.csv).
     """
 
     request: HttpRequest
+
+    names_in_language = False
 
     @property
     def bom(self) -> bool:
